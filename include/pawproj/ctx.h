@@ -1,0 +1,26 @@
+/* ctx.h — the run context: everything a run owns that outlives a stage.
+ * The only mutable state of the program; passed to every command. */
+#ifndef PAWPROJ_CTX_H
+#define PAWPROJ_CTX_H
+
+#include <mpi.h>
+#include <stddef.h>
+
+#include "pawproj/error.h"
+#include "pawproj/pool.h"
+
+typedef struct pp_ctx {
+  pp_err err;            /* the run's error record */
+  pp_pools pools;        /* this rank's memory pools */
+  MPI_Comm world;        /* communicator of the run */
+  int rank, size;        /* in world */
+  int mem_report;        /* --mem-report: print the per-stage table */
+  int quiet;             /* --quiet: no progress lines */
+  char cmdline[8192];    /* the command line, for output attributes */
+} pp_ctx;
+
+/* Prints the per-stage, per-pool memory table (peak bytes per rank:
+ * min / avg / max over ranks) on rank 0. Collective over world. */
+void pp_memreport_print(const pp_ctx *ctx, FILE *f);
+
+#endif

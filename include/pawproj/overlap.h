@@ -1,0 +1,43 @@
+/* overlap.h — pseudo-wavefunction band overlaps and band character.
+ *
+ * For each (spin, k) item of this rank's group: the selected defect bands
+ * (spread over the group's ranks) are gathered on every rank of the group,
+ * and each rank forms <B_m|D_n> = Σ_G C^B*_mG C^D_nG for its own bulk band
+ * slice with one ZGEMM. Gamma-only files hold √2·c(G) on a half sphere,
+ * so their overlap is the real part of the same sum.
+ *
+ * Band character (pseudo method): per (spin, k)
+ *   v = Σ_{m: occ_m > 0.5} |<m|n>|²,  c = Σ_{other m} |<m|n>|²,
+ * renormalised to v/(v+c) and c/(v+c) (the pseudo overlaps do not
+ * conserve the norm), then averaged with the k-point weights. The raw
+ * v + c ("captured") is kept as a diagnostic.
+ */
+#ifndef PAWPROJ_OVERLAP_H
+#define PAWPROJ_OVERLAP_H
+
+#include <complex.h>
+
+#include "pawproj/error.h"
+#include "pawproj/layout.h"
+#include "pawproj/pool.h"
+#include "pawproj/wfset.h"
+
+/* Columns of the character array. */
+enum { PP_CHAR_VALENCE, PP_CHAR_CONDUCTION, PP_CHAR_CAPTURED, PP_CHAR_N };
+
+/* Bytes the overlap stage allocates on this rank. */
+size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk,
+                       int ndefect);
+
+/* Computes the local overlap blocks *S (nlocal, nd, bulk->nb), row-major,
+ * element [j][n][m] = <B_(b0+m)|D_(lo+n)> at item j) from ovl_pool, using
+ * gather_pool for the gathered defect bands, and the character of every
+ * defect band: character (nspin, nd, PP_CHAR_N), identical on all ranks.
+ * Collective over the world. */
+pp_status pp_overlap_pseudo(const pp_layout *lay, const pp_wfset *bulk,
+                            const pp_wfset *defect, const double *kweight,
+                            pp_pool *gather_pool, pp_pool *ovl_pool,
+                            double complex **S, double *character,
+                            pp_err *err);
+
+#endif

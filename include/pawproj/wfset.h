@@ -1,0 +1,39 @@
+/* wfset.h — this rank's slice of the plane-wave coefficients of one
+ * structure: every (spin, k) item of its k-point group, and its contiguous
+ * share [b0, b0+nb) of the band range [lo, hi).
+ *
+ * Memory comes from the caller's pools (coefficients from wf_pool, the read
+ * buffer from io_pool), so the stage owning them controls its lifetime.
+ * Each rank reads only its own records (see bytesrc.h).
+ */
+#ifndef PAWPROJ_WFSET_H
+#define PAWPROJ_WFSET_H
+
+#include <complex.h>
+#include <stdint.h>
+
+#include "pawproj/error.h"
+#include "pawproj/layout.h"
+#include "pawproj/pool.h"
+#include "pawproj/wavecar.h"
+
+typedef struct pp_wfset {
+  const pp_wavecar *wc;  /* header of the file (not owned) */
+  int lo, hi;            /* band range of the set, 0-based, [lo, hi) */
+  int b0, nb;            /* my slice of it, global band indices */
+  int nlocal;            /* (spin, k) items of my group */
+  int *item;             /* item ids s·nkpts + k, (nlocal) */
+  double complex **c;    /* coefficients per item, (nlocal)(nb, nstored) */
+} pp_wfset;
+
+/* Bytes this rank needs for the set (coefficients + read buffer). */
+size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
+                     int hi);
+
+/* Reads the slice; collective over the world (errors agreed). `progress`
+ * non-NULL prints per-item progress on world rank 0 to stderr. */
+pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
+                        int hi, pp_pool *wf_pool, pp_pool *io_pool,
+                        const char *progress, pp_wfset *set, pp_err *err);
+
+#endif

@@ -1,0 +1,259 @@
+/* cmd_project.c — `pawproj project`: what each defect band is made of. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/agree.h"
+#include "pawproj/args.h"
+#include "pawproj/bandsel.h"
+#include "pawproj/bandstats.h"
+#include "pawproj/commands.h"
+#include "pawproj/dataset.h"
+#include "pawproj/h5out.h"
+#include "pawproj/json.h"
+#include "pawproj/layout.h"
+#include "pawproj/outfile.h"
+#include "pawproj/overlap.h"
+#include "pawproj/wfset.h"
+
+static const pp_optdef project_opts[] = {
+    {"bulk", "DIR", "pristine calculation: WAVECAR(.gz) + CONTCAR/POSCAR"},
+    {"defect", "DIR", "defect calculation in the same cell"},
+    {"method", "M", "pseudo (plane-wave part only); paw is not available yet"},
+    {"bands", "N-M", "defect bands to analyse, 1-based inclusive (default: window)"},
+    {"window", "EV", "half-width of the default band window around E_Fermi (1.0 eV)"},
+    {"json", "FILE", "write the band table as JSON ('-' = stdout)"},
+    {"h5", "FILE", "write overlaps, energies, k-points, weights (parallel HDF5)"},
+    {"kgroups", "N", "number of k-point groups (default: automatic)"},
+    {"variant", "V", "force the WAVECAR variant of both inputs"},
+    {NULL, NULL, NULL}};
+
+static const char *const NORMALISATION_NOTE =
+    "pseudo method: overlaps of pseudo-wavefunctions only; per k-point the "
+    "valence and conduction weights are renormalised so that valence + "
+    "conduction = 1; 'captured' is the raw sum before renormalisation";
+
+typedef struct project_run {
+  pp_dataset bulk, defect;
+  pp_layout lay;
+  int lo, hi;               /* defect bands [lo, hi), 0-based */
+  double *character;        /* (nspin, nd, PP_CHAR_N) */
+} project_run;
+
+static void print_table(const project_run *r, FILE *f) {
+  const pp_wavecar *d = &r->defect.wc;
+  const int nd = r->hi - r->lo;
+  fprintf(f, "\nBand character of defect bands (%s)\n", "method: pseudo");
+  fprintf(f, "  bulk:   %s (%d bands)\n  defect: %s\n", r->bulk.wc.path, r->bulk.wc.nbands, d->path);
+  fprintf(f, "  valence = bulk bands with occupation > 0.5; energies and occupations are\n"
+             "  k-point weighted means; weights: %s\n", r->bulk.weight_source);
+  fprintf(f, "  note: %s\n\n", NORMALISATION_NOTE);
+  fprintf(f, "  %5s %4s %12s %10s %9s %11s %9s\n", "band", "spin", "energy (eV)", "occupation",
+          "valence", "conduction", "captured");
+  for (int s = 0; s < d->nspin; s++)
+    for (int n = 0; n < nd; n++) {
+      double e, o;
+      pp_bandstats_mean(d, r->defect.kweight, s, r->lo + n, &e, &o);
+      const double *c = r->character + ((size_t)s * nd + n) * PP_CHAR_N;
+      fprintf(f, "  %5d %4d %12.4f %10.4f %9.4f %11.4f %9.4f\n", r->lo + n + 1, s + 1, e, o,
+              c[PP_CHAR_VALENCE], c[PP_CHAR_CONDUCTION], c[PP_CHAR_CAPTURED]);
+    }
+}
+
+static void write_json(const project_run *r, FILE *f) {
+  const pp_wavecar *d = &r->defect.wc;
+  const int nd = r->hi - r->lo;
+  pp_json j;
+  pp_json_init(&j, f);
+  pp_json_obj(&j, NULL);
+  pp_json_str(&j, "method", "pseudo");
+  pp_json_str(&j, "normalisation", NORMALISATION_NOTE);
+  pp_json_str(&j, "bulk", r->bulk.wc.path);
+  pp_json_str(&j, "defect", d->path);
+  pp_json_str(&j, "weights_source", r->bulk.weight_source);
+  pp_json_arr(&j, "bands");
+  for (int s = 0; s < d->nspin; s++)
+    for (int n = 0; n < nd; n++) {
+      double e, o;
+      pp_bandstats_mean(d, r->defect.kweight, s, r->lo + n, &e, &o);
+      const double *c = r->character + ((size_t)s * nd + n) * PP_CHAR_N;
+      pp_json_obj(&j, NULL);
+      pp_json_int(&j, "band", r->lo + n + 1);
+      pp_json_int(&j, "spin", s + 1);
+      pp_json_num(&j, "energy_eV", e);
+      pp_json_num(&j, "occupation", o);
+      pp_json_num(&j, "valence", c[PP_CHAR_VALENCE]);
+      pp_json_num(&j, "conduction", c[PP_CHAR_CONDUCTION]);
+      pp_json_num(&j, "captured", c[PP_CHAR_CAPTURED]);
+      pp_json_end(&j);
+    }
+  pp_json_end(&j);
+  pp_json_end(&j);
+}
+
+static pp_status write_h5(pp_ctx *ctx, const project_run *r, const char *path,
+                          const pp_wfset *bulk, const double complex *S, pp_err *err) {
+  const pp_wavecar *b = &r->bulk.wc, *d = &r->defect.wc;
+  const int nd = r->hi - r->lo;
+  pp_h5 h;
+  PP_CALL(pp_h5_create(ctx->world, path, &h, err));
+  pp_status st = PP_OK;
+  hsize_t (*start)[4] = calloc((size_t)bulk->nlocal + 1, sizeof *start);
+  int *bands = calloc((size_t)nd, sizeof *bands);
+  if (!start || !bands) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  const hsize_t odims[4] = {(hsize_t)b->nspin, (hsize_t)b->nkpts, (hsize_t)nd, (hsize_t)b->nbands};
+  const hsize_t count[4] = {1, 1, (hsize_t)nd, (hsize_t)bulk->nb};
+  for (int j = 0; j < bulk->nlocal; j++) {
+    start[j][0] = (hsize_t)(bulk->item[j] / b->nkpts);
+    start[j][1] = (hsize_t)(bulk->item[j] % b->nkpts);
+    start[j][2] = 0;
+    start[j][3] = (hsize_t)bulk->b0;
+  }
+  PP_TRY(pp_h5_write_complex_blocks(&h, "overlaps", odims, bulk->nb > 0 ? bulk->nlocal : 0,
+                                    (const hsize_t(*)[4])start, count, S, "dimensionless", err));
+  PP_TRY(pp_h5_attr(&h, "overlaps", "layout",
+                    "[spin][kpoint][defect band][bulk band] = <bulk m|defect n> (pseudo)", err));
+  const hsize_t edims[3] = {(hsize_t)b->nspin, (hsize_t)b->nkpts, (hsize_t)b->nbands};
+  const hsize_t ddims[3] = {(hsize_t)d->nspin, (hsize_t)d->nkpts, (hsize_t)d->nbands};
+  PP_TRY(pp_h5_write_double(&h, "bulk_eigenvalues", 3, edims, b->eig, "eV", err));
+  PP_TRY(pp_h5_write_double(&h, "bulk_occupations", 3, edims, b->occ, "dimensionless", err));
+  PP_TRY(pp_h5_write_double(&h, "defect_eigenvalues", 3, ddims, d->eig, "eV", err));
+  PP_TRY(pp_h5_write_double(&h, "defect_occupations", 3, ddims, d->occ, "dimensionless", err));
+  const hsize_t kdims[2] = {(hsize_t)b->nkpts, 3};
+  PP_TRY(pp_h5_write_double(&h, "kpoints", 2, kdims, &b->kfrac[0][0], "fractional (reciprocal lattice)", err));
+  PP_TRY(pp_h5_write_double(&h, "kweights", 1, kdims, r->bulk.kweight, "dimensionless, sum 1", err));
+  for (int n = 0; n < nd; n++) bands[n] = r->lo + n + 1;
+  const hsize_t bdim[1] = {(hsize_t)nd};
+  PP_TRY(pp_h5_write_int(&h, "defect_bands", 1, bdim, bands, "1-based band index", err));
+  const hsize_t cdims[3] = {(hsize_t)d->nspin, (hsize_t)nd, PP_CHAR_N};
+  PP_TRY(pp_h5_write_double(&h, "character", 3, cdims, r->character,
+                            "dimensionless; columns valence, conduction, captured", err));
+  PP_TRY(pp_h5_attr(&h, "/", "program", "pawproj " PAWPROJ_VERSION, err));
+  PP_TRY(pp_h5_attr(&h, "/", "command_line", ctx->cmdline, err));
+  PP_TRY(pp_h5_attr(&h, "/", "method", "pseudo", err));
+  PP_TRY(pp_h5_attr(&h, "/", "normalisation", NORMALISATION_NOTE, err));
+  PP_TRY(pp_h5_attr(&h, "/", "bulk_wavecar", b->path, err));
+  PP_TRY(pp_h5_attr(&h, "/", "defect_wavecar", d->path, err));
+  PP_TRY(pp_h5_attr(&h, "/", "weights_source", r->bulk.weight_source, err));
+  PP_TRY(pp_h5_attr(&h, "/", "energy_units", "eV", err));
+done:
+  free(start);
+  free(bands);
+  {
+    pp_status cs = pp_h5_close(&h, st == PP_OK, err);
+    if (st == PP_OK) st = cs;
+  }
+  return pp_agree(st, err, ctx->world);
+}
+
+static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err) {
+  const char *method = pp_args_get(a, "method");
+  if (!method) method = "paw";
+  if (strcmp(method, "paw") == 0)
+    PP_FAIL(err, PP_ERR_ARG,
+            "--method paw (the default) needs PAW datasets, which this version cannot read "
+            "yet; run with --method pseudo");
+  if (strcmp(method, "pseudo") != 0)
+    PP_FAIL(err, PP_ERR_ARG, "--method %s: expected pseudo or paw", method);
+  if (!pp_args_has(a, "bulk") || !pp_args_has(a, "defect"))
+    PP_FAIL(err, PP_ERR_ARG, "project needs --bulk DIR and --defect DIR (see --help)");
+  pp_variant force = PP_VARIANT_AUTO;
+  if (pp_args_has(a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(a, "variant"), &force, err));
+  int kgroups = 0;
+  PP_CALL(pp_args_int(a, "kgroups", 1, 1 << 20, &kgroups, err));
+  double window = 1.0;
+  PP_CALL(pp_args_double(a, "window", &window, err));
+  PP_CALL(pp_dataset_open("bulk", pp_args_get(a, "bulk"), force, 1, ctx->world, &r->bulk, err));
+  PP_CALL(pp_dataset_open("defect", pp_args_get(a, "defect"), force, 1, ctx->world, &r->defect, err));
+  PP_CALL(pp_dataset_check_compatible(&r->bulk, &r->defect, err));
+  if (pp_args_has(a, "bands"))
+    PP_CALL(pp_bandsel_parse(pp_args_get(a, "bands"), r->defect.wc.nbands, &r->lo, &r->hi, err));
+  else
+    pp_bandsel_window(&r->defect.wc, window, &r->lo, &r->hi);
+  PP_CALL(pp_layout_create(ctx->world, r->bulk.wc.nspin * r->bulk.wc.nkpts, kgroups, &r->lay, err));
+  if (ctx->rank == 0 && !ctx->quiet)
+    fprintf(stderr,
+            "[pawproj] %d rank(s): %d k-point group(s) × %d band group(s); defect bands %d-%d%s\n",
+            ctx->size, r->lay.nkgroups, r->lay.nbranks, r->lo + 1, r->hi,
+            pp_args_has(a, "bands") ? "" : " (window around the defect Fermi level)");
+  return PP_OK;
+}
+
+static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err) {
+  pp_pools *pools = &ctx->pools;
+  const pp_wavecar *bwc = &r->bulk.wc;
+  const int nd = r->hi - r->lo;
+  pp_pool *meta, *bwf, *dwf, *io, *gath, *ovl;
+  PP_CALL(pp_pool_create(pools, "setup", "results", NULL, 0, &meta, err));
+  PP_CALL(pp_pool_alloc(meta, (size_t)bwc->nspin * nd * PP_CHAR_N * sizeof(double),
+                        (void **)&r->character, err));
+  /* Stop before allocating if the read + overlap stages cannot fit. */
+  const size_t need = pp_wfset_need(&r->lay, bwc, 0, bwc->nbands) +
+                      pp_wfset_need(&r->lay, &r->defect.wc, r->lo, r->hi) +
+                      (size_t)nd * 16 * (size_t)bwc->npw[0] * bwc->nspinor;
+  pp_status st = pp_pools_check_budget(pools, "read+overlap", need, err);
+  PP_CALL(pp_agree(st, err, ctx->world));
+  PP_CALL(pp_pool_create(pools, "read", "bulk-wf", &meta, 1, &bwf, err));
+  PP_CALL(pp_pool_create(pools, "read", "defect-wf", &meta, 1, &dwf, err));
+  PP_CALL(pp_pool_create(pools, "read", "io-buffer", NULL, 0, &io, err));
+  pp_wfset bulk, defect;
+  PP_CALL(pp_wfset_read(&r->lay, bwc, 0, bwc->nbands, bwf, io, ctx->quiet ? NULL : "bulk", &bulk, err));
+  PP_CALL(pp_wfset_read(&r->lay, &r->defect.wc, r->lo, r->hi, dwf, io, ctx->quiet ? NULL : "defect",
+                        &defect, err));
+  PP_CALL(pp_pool_release(io, err));
+  pp_pool *ovl_deps[2];
+  PP_CALL(pp_pool_create(pools, "overlap", "defect-gathered", &dwf, 1, &gath, err));
+  ovl_deps[0] = bwf;
+  ovl_deps[1] = gath;
+  PP_CALL(pp_pool_create(pools, "overlap", "overlaps", ovl_deps, 2, &ovl, err));
+  double complex *S = NULL;
+  if (ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] computing overlaps\n");
+  PP_CALL(pp_overlap_pseudo(&r->lay, &bulk, &defect, r->bulk.kweight, gath, ovl, &S, r->character, err));
+  const char *h5 = pp_args_get(a, "h5");
+  if (h5) PP_CALL(write_h5(ctx, r, h5, &bulk, S, err));
+  PP_CALL(pp_pools_release_stage(pools, "overlap", err));
+  PP_CALL(pp_pools_release_stage(pools, "read", err));
+  st = PP_OK;
+  if (ctx->rank == 0) {
+    const char *json = pp_args_get(a, "json");
+    if (!json || strcmp(json, "-") != 0) print_table(r, stdout);
+    if (json) {
+      pp_outfile o;
+      st = pp_outfile_open(json, &o, err);
+      if (st == PP_OK) {
+        write_json(r, o.f);
+        st = pp_outfile_commit(&o, err);
+      }
+    }
+  }
+  PP_CALL(pp_agree(st, err, ctx->world));
+  PP_CALL(pp_pools_release_stage(pools, "setup", err));
+  return PP_OK;
+}
+
+pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
+  pp_err *err = &ctx->err;
+  pp_args a;
+  PP_CALL(pp_args_parse(project_opts, argc, argv, &a, err));
+  if (pp_args_has(&a, "help")) {
+    if (ctx->rank == 0)
+      pp_args_help(stdout, "pawproj project --bulk DIR --defect DIR --method pseudo [options]",
+                   "For each selected defect band: its overlap with every bulk band at the same\n"
+                   "k-point and spin, and its valence / conduction character. Lattices, ENCUT,\n"
+                   "k-points and spins of the two calculations must match.",
+                   project_opts);
+    return PP_OK;
+  }
+  if (a.npos != 0) PP_FAIL(err, PP_ERR_ARG, "project takes no positional argument ('%s')", a.pos[0]);
+  project_run r;
+  memset(&r, 0, sizeof r);
+  r.lay.kcomm = r.lay.xcomm = MPI_COMM_NULL;
+  pp_status st = parse_setup(ctx, &a, &r, err);
+  st = pp_agree(st, err, ctx->world);
+  if (st == PP_OK) st = run(ctx, &a, &r, err);
+  pp_layout_free(&r.lay);
+  pp_dataset_free(&r.defect);
+  pp_dataset_free(&r.bulk);
+  return st;
+}

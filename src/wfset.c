@@ -1,0 +1,84 @@
+/* wfset.c — reading this rank's coefficient slice (see wfset.h). */
+#include "pawproj/wfset.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pawproj/agree.h"
+
+/* Read buffer: whole records, up to this many bytes (at least one). */
+#define IO_CHUNK ((size_t)32 << 20)
+
+static size_t io_bytes(const pp_wavecar *wc) {
+  return (size_t)wc->reclen > IO_CHUNK ? (size_t)wc->reclen : IO_CHUNK;
+}
+
+static int count_local(const pp_layout *lay) {
+  int n = 0;
+  for (int i = 0; i < lay->nitems; i++) n += pp_layout_owns_item(lay, i);
+  return n;
+}
+
+size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
+                     int hi) {
+  int b0, nb;
+  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &b0, &nb);
+  size_t bytes = 0;
+  for (int i = 0; i < lay->nitems; i++)
+    if (pp_layout_owns_item(lay, i))
+      bytes += (size_t)nb * (size_t)pp_wavecar_nstored(wc, i % wc->nkpts) * 16;
+  const int n = count_local(lay);
+  return bytes + (size_t)n * (sizeof(int) + sizeof(void *)) + io_bytes(wc);
+}
+
+static pp_status read_local(const pp_layout *lay, const pp_wavecar *wc,
+                            pp_pool *wf_pool, pp_pool *io_pool,
+                            const char *progress, pp_wfset *set,
+                            pp_err *err) {
+  set->nlocal = count_local(lay);
+  PP_CALL(pp_pool_alloc(wf_pool, sizeof(int) * (size_t)(set->nlocal + 1),
+                        (void **)&set->item, err));
+  PP_CALL(pp_pool_alloc(wf_pool, sizeof(void *) * (size_t)(set->nlocal + 1),
+                        (void **)&set->c, err));
+  for (int i = 0, j = 0; i < lay->nitems; i++)
+    if (pp_layout_owns_item(lay, i)) set->item[j++] = i;
+  void *scratch = NULL;
+  const size_t sb = io_bytes(wc);
+  if (set->nb > 0 && set->nlocal > 0)
+    PP_CALL(pp_pool_alloc(io_pool, sb, &scratch, err));
+  pp_bytesrc src;
+  memset(&src, 0, sizeof src);
+  if (set->nb > 0 && set->nlocal > 0)
+    PP_CALL(pp_bytesrc_open(wc->path, &src, err));
+  pp_status st = PP_OK;
+  for (int j = 0; j < set->nlocal; j++) {
+    const int s = set->item[j] / wc->nkpts, k = set->item[j] % wc->nkpts;
+    const int64_t ld = pp_wavecar_nstored(wc, k);
+    PP_TRY(pp_pool_alloc(wf_pool, (size_t)set->nb * (size_t)ld * 16 + 16,
+                         (void **)&set->c[j], err));
+    if (set->nb > 0)
+      PP_TRY(pp_wavecar_read_bands(wc, &src, s, k, set->b0, set->nb,
+                                   set->c[j], ld, scratch, sb, err));
+    if (progress && lay->rank == 0)
+      fprintf(stderr, "[pawproj] reading %s: spin %d k-point %d (%d/%d on rank 0)\n",
+              progress, s + 1, k + 1, j + 1, set->nlocal);
+  }
+done:
+  pp_bytesrc_close(&src);
+  return st;
+}
+
+pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
+                        int hi, pp_pool *wf_pool, pp_pool *io_pool,
+                        const char *progress, pp_wfset *set, pp_err *err) {
+  memset(set, 0, sizeof *set);
+  set->wc = wc;
+  set->lo = lo;
+  set->hi = hi;
+  int off, nb;
+  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &off, &nb);
+  set->b0 = lo + off;
+  set->nb = nb;
+  pp_status st = read_local(lay, wc, wf_pool, io_pool, progress, set, err);
+  return pp_agree(st, err, lay->world);
+}

@@ -198,10 +198,12 @@ static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err)
   PP_CALL(pp_pool_create(pools, "read", "defect-wf", &meta, 1, &dwf, err));
   PP_CALL(pp_pool_create(pools, "read", "io-buffer", NULL, 0, &io, err));
   pp_wfset bulk, defect;
+  double t0 = MPI_Wtime();
   PP_CALL(pp_wfset_read(&r->lay, bwc, 0, bwc->nbands, bwf, io, ctx->quiet ? NULL : "bulk", &bulk, err));
   PP_CALL(pp_wfset_read(&r->lay, &r->defect.wc, r->lo, r->hi, dwf, io, ctx->quiet ? NULL : "defect",
                         &defect, err));
   PP_CALL(pp_pool_release(io, err));
+  pp_stage_done(ctx, "read", &t0, bulk.bytes_read + defect.bytes_read, 0);
   pp_pool *ovl_deps[2];
   PP_CALL(pp_pool_create(pools, "overlap", "defect-gathered", &dwf, 1, &gath, err));
   ovl_deps[0] = bwf;
@@ -210,8 +212,15 @@ static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err)
   double complex *S = NULL;
   if (ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] computing overlaps\n");
   PP_CALL(pp_overlap_pseudo(&r->lay, &bulk, &defect, r->bulk.kweight, gath, ovl, &S, r->character, err));
+  double flops = 0;
+  for (int j = 0; j < bulk.nlocal; j++)
+    flops += 8.0 * nd * bulk.nb * (double)pp_wavecar_nstored(bwc, bulk.item[j] % bwc->nkpts);
+  pp_stage_done(ctx, "overlap", &t0, 0, flops);
   const char *h5 = pp_args_get(a, "h5");
-  if (h5) PP_CALL(write_h5(ctx, r, h5, &bulk, S, err));
+  if (h5) {
+    PP_CALL(write_h5(ctx, r, h5, &bulk, S, err));
+    pp_stage_done(ctx, "write", &t0, 0, 0);
+  }
   PP_CALL(pp_pools_release_stage(pools, "overlap", err));
   PP_CALL(pp_pools_release_stage(pools, "read", err));
   st = PP_OK;

@@ -76,12 +76,14 @@ static pp_status read_main_header(pp_wavecar *wc, pp_bytesrc *src,
   wc->efermi = r1[12];
   if (!isfinite(wc->efermi))
     PP_FAIL(err, PP_ERR_FORMAT, "%s, record 2: Fermi energy is not finite", wc->path);
-  if ((int64_t)8 * (4 + 3 * nb) > reclen)
+  const int64_t khead = (int64_t)8 * (4 + 3 * nb);
+  wc->khdr = (int)((khead + reclen - 1) / reclen);
+  if (wc->khdr > 1 && rtag < 53300)
     PP_FAIL(err, PP_ERR_FORMAT,
             "%s, record 1: record length %lld bytes is too short for %lld "
-            "bands' energies (needs %lld)",
-            wc->path, (long long)reclen, (long long)nb,
-            (long long)(8 * (4 + 3 * nb)));
+            "bands' energies (needs %lld; only VASP 6 tags 53300/53310 may "
+            "continue a k-point header in the next record)",
+            wc->path, (long long)reclen, (long long)nb, (long long)khead);
   return PP_OK;
 }
 
@@ -232,8 +234,7 @@ static pp_status open_on_root(const char *path, pp_variant force,
   PP_TRY(alloc_arrays(wc, err));
   PP_TRY(read_kpoint_headers(wc, &src, err));
   PP_TRY(detect_variant(wc, force, gamma_default, err));
-  const int64_t nrec = pp_wavecar_krec(wc, wc->nspin - 1, wc->nkpts - 1) + 1 +
-                       wc->nbands;
+  const int64_t nrec = pp_wavecar_brec(wc, wc->nspin - 1, wc->nkpts - 1, wc->nbands);
   const int64_t need = nrec * wc->reclen;
   if (!wc->gzip) {
     if (wc->file_size < need)
@@ -311,7 +312,7 @@ pp_status pp_wavecar_read_bands(const pp_wavecar *wc, pp_bytesrc *src, int s,
       scratch_bytes < (size_t)wc->reclen)
     PP_FAIL(err, PP_ERR_INTERNAL, "pp_wavecar_read_bands: bad arguments");
   const int per_chunk = (int)(scratch_bytes / (size_t)wc->reclen);
-  const int64_t r0 = pp_wavecar_krec(wc, s, k) + 1 + b0;
+  const int64_t r0 = pp_wavecar_brec(wc, s, k, b0);
   for (int done = 0; done < nb;) {
     const int m = nb - done < per_chunk ? nb - done : per_chunk;
     char what[160];

@@ -9,8 +9,11 @@
 /* Read buffer: whole records, up to this many bytes (at least one). */
 #define IO_CHUNK ((size_t)32 << 20)
 
-static size_t io_bytes(const pp_wavecar *wc) {
-  return (size_t)wc->reclen > IO_CHUNK ? (size_t)wc->reclen : IO_CHUNK;
+/* Never more than the slice itself, never less than one record. */
+static size_t io_bytes(const pp_wavecar *wc, int nb) {
+  size_t want = (size_t)(nb > 0 ? nb : 1) * (size_t)wc->reclen;
+  if (want > IO_CHUNK) want = IO_CHUNK;
+  return want < (size_t)wc->reclen ? (size_t)wc->reclen : want;
 }
 
 static int count_local(const pp_layout *lay) {
@@ -28,7 +31,7 @@ size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
     if (pp_layout_owns_item(lay, i))
       bytes += (size_t)nb * (size_t)pp_wavecar_nstored(wc, i % wc->nkpts) * 16;
   const int n = count_local(lay);
-  return bytes + (size_t)n * (sizeof(int) + sizeof(void *)) + io_bytes(wc);
+  return bytes + (size_t)n * (sizeof(int) + sizeof(void *)) + io_bytes(wc, nb);
 }
 
 static pp_status read_local(const pp_layout *lay, const pp_wavecar *wc,
@@ -43,7 +46,7 @@ static pp_status read_local(const pp_layout *lay, const pp_wavecar *wc,
   for (int i = 0, j = 0; i < lay->nitems; i++)
     if (pp_layout_owns_item(lay, i)) set->item[j++] = i;
   void *scratch = NULL;
-  const size_t sb = io_bytes(wc);
+  const size_t sb = io_bytes(wc, set->nb);
   if (set->nb > 0 && set->nlocal > 0)
     PP_CALL(pp_pool_alloc(io_pool, sb, &scratch, err));
   pp_bytesrc src;
@@ -59,6 +62,7 @@ static pp_status read_local(const pp_layout *lay, const pp_wavecar *wc,
     if (set->nb > 0)
       PP_TRY(pp_wavecar_read_bands(wc, &src, s, k, set->b0, set->nb,
                                    set->c[j], ld, scratch, sb, err));
+    set->bytes_read += (double)set->nb * (double)wc->reclen;
     if (progress && lay->rank == 0)
       fprintf(stderr, "[pawproj] reading %s: spin %d k-point %d (%d/%d on rank 0)\n",
               progress, s + 1, k + 1, j + 1, set->nlocal);

@@ -19,6 +19,12 @@ typedef struct pp_ctx {
   char cmdline[8192];    /* the command line, for output attributes */
 } pp_ctx;
 
+/* Collective: after a barrier, reports on rank 0 (stderr, unless quiet)
+ * the wall time since *t0 for a stage, with rates when bytes or flops
+ * (summed over ranks) are > 0; then resets *t0. */
+void pp_stage_done(const pp_ctx *ctx, const char *stage, double *t0,
+                   double bytes, double flops);
+
 /* Prints the per-stage, per-pool memory table (peak bytes per rank:
  * min / avg / max over ranks) on rank 0. Collective over world. */
 void pp_memreport_print(const pp_ctx *ctx, FILE *f);

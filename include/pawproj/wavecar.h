@@ -10,6 +10,9 @@
  *                       then nbands records of npw complex coefficients
  *                       (complex64 for rtag 45200/53300, complex128 for
  *                       45210/53310; 2·npw for noncollinear files).
+ * VASP 6 files (rtag 53300/53310) may size records for the coefficients
+ * only; a k-point header longer than a record then continues in the next
+ * record(s) (khdr > 1). VASP 5 tags require khdr = 1.
  * Bytes beyond the last record are allowed (VASP does not truncate a file
  * it overwrites); fewer are a truncated file.
  *
@@ -44,6 +47,7 @@ typedef struct pp_wavecar {
   pp_variant variant;     /* detected or forced */
   char variant_note[256]; /* how the variant was decided, for the user */
   int nspinor;            /* 2 for noncollinear, else 1 */
+  int khdr;               /* records per k-point header (>= 1) */
   int64_t *npw;           /* G vectors per k-point, (nkpts) */
   double (*kfrac)[3];     /* k-points, fractional, (nkpts, 3) */
   double *eig;            /* eigenvalues eV, (nspin, nkpts, nbands) */
@@ -87,9 +91,15 @@ static inline int64_t pp_wavecar_offset(const pp_wavecar *wc, int64_t r) {
   return r * wc->reclen;
 }
 
-/* Record number of the header record of (s, k); band b is this + 1 + b. */
+/* Record number of the header record of (s, k). */
 static inline int64_t pp_wavecar_krec(const pp_wavecar *wc, int s, int k) {
-  return 2 + ((int64_t)s * wc->nkpts + k) * (wc->nbands + 1);
+  return 2 + ((int64_t)s * wc->nkpts + k) * (wc->nbands + wc->khdr);
+}
+
+/* Record number of band b of (s, k). */
+static inline int64_t pp_wavecar_brec(const pp_wavecar *wc, int s, int k,
+                                      int b) {
+  return pp_wavecar_krec(wc, s, k) + wc->khdr + b;
 }
 
 #endif

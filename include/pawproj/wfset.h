@@ -24,6 +24,7 @@ typedef struct pp_wfset {
   int nlocal;            /* (spin, k) items of my group */
   int *item;             /* item ids s·nkpts + k, (nlocal) */
   double complex **c;    /* coefficients per item, (nlocal)(nb, nstored) */
+  double bytes_read;     /* bytes this rank read from the file */
 } pp_wfset;
 
 /* Bytes this rank needs for the set (coefficients + read buffer). */

@@ -145,7 +145,7 @@ pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv) {
   const size_t nc = (size_t)wc->nspin * wc->nkpts * 2 * NFIRST * 2;
   const size_t nm = (size_t)wc->nkpts * (NFIRST + NLAST) * 3;
   pp_pool *meta = NULL, *wf = NULL, *io = NULL;
-  st = pp_layout_create(ctx->world, wc->nspin * wc->nkpts, kgroups, &lay, err);
+  st = pp_layout_create(ctx->world, wc->nspin * wc->nkpts, wc->nbands, kgroups, &lay, err);
   st = pp_agree(st, err, ctx->world);
   if (st != PP_OK) goto done;
   PP_TRY(pp_pool_create(&ctx->pools, "setup", "facts", NULL, 0, &meta, err));

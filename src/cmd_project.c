@@ -171,7 +171,7 @@ static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_e
     PP_CALL(pp_bandsel_parse(pp_args_get(a, "bands"), r->defect.wc.nbands, &r->lo, &r->hi, err));
   else
     pp_bandsel_window(&r->defect.wc, window, &r->lo, &r->hi);
-  PP_CALL(pp_layout_create(ctx->world, r->bulk.wc.nspin * r->bulk.wc.nkpts, kgroups, &r->lay, err));
+  PP_CALL(pp_layout_create(ctx->world, r->bulk.wc.nspin * r->bulk.wc.nkpts, r->bulk.wc.nbands, kgroups, &r->lay, err));
   if (ctx->rank == 0 && !ctx->quiet)
     fprintf(stderr,
             "[pawproj] %d rank(s): %d k-point group(s) × %d band group(s); defect bands %d-%d%s\n",

@@ -7,8 +7,14 @@ void pp_layout_slice(int n, int p, int r, int *b0, int *nb) {
   *b0 = r * base + (r < rem ? r : rem);
 }
 
-pp_status pp_layout_create(MPI_Comm world, int nitems, int kgroups_request,
-                           pp_layout *lay, pp_err *err) {
+/* Largest per-rank share of (item, band) pairs with g k-point groups. */
+static long share(int nitems, int nbands, int size, int g) {
+  const long items = (nitems + g - 1) / g, ranks = size / g;
+  return items * ((nbands + ranks - 1) / ranks);
+}
+
+pp_status pp_layout_create(MPI_Comm world, int nitems, int nbands,
+                           int kgroups_request, pp_layout *lay, pp_err *err) {
   lay->world = world;
   lay->kcomm = lay->xcomm = MPI_COMM_NULL;
   MPI_Comm_rank(world, &lay->rank);
@@ -25,8 +31,10 @@ pp_status pp_layout_create(MPI_Comm world, int nitems, int kgroups_request,
               g, nitems);
   } else {
     g = 1;
-    for (int d = 1; d <= lay->size; d++)
-      if (lay->size % d == 0 && d <= nitems) g = d;
+    for (int d = 2; d <= lay->size && d <= nitems; d++)
+      if (lay->size % d == 0 &&
+          share(nitems, nbands, lay->size, d) <= share(nitems, nbands, lay->size, g))
+        g = d;
   }
   lay->nkgroups = g;
   lay->nbranks = lay->size / g;

@@ -29,9 +29,11 @@ typedef struct pp_layout {
 
 /* Chooses the grid. kgroups_request > 0 forces the number of k-point groups
  * (it must divide the rank count and not exceed the items); 0 picks the
- * largest divisor of the rank count not above the number of items. */
-pp_status pp_layout_create(MPI_Comm world, int nitems, int kgroups_request,
-                           pp_layout *lay, pp_err *err);
+ * divisor of the rank count that minimises the largest per-rank share
+ * (items of a group × bands of a slice), preferring more k-point groups on
+ * a tie since they need no communication. */
+pp_status pp_layout_create(MPI_Comm world, int nitems, int nbands,
+                           int kgroups_request, pp_layout *lay, pp_err *err);
 
 /* Frees the communicators. */
 void pp_layout_free(pp_layout *lay);

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""1 rank = N ranks: overlaps (HDF5) and band character (JSON) agree to
+1e-12 for 1, 2 and 4 ranks, with k-point groups and with band groups."""
+import json
+import os
+import tempfile
+
+import h5py
+import numpy as np
+
+from common import Checker, REPO, SHARED_VASP, run
+
+c = Checker("ranks-agree")
+pairs = []
+si8 = os.path.join(REPO, "tests", "data", "si8")
+if os.path.isdir(si8):
+    pairs.append(("si8", os.path.join(si8, "bulk"), os.path.join(si8, "vacancy"), None))
+for case, bands in (("ga4-spin", "1-24"), ("mos2-ws2-slab", "20-32"), ("co2-gamma", "1-12"), ("ga4-ncl", "10-16")):
+    d = os.path.join(SHARED_VASP, case)
+    if os.path.isdir(d):
+        pairs.append((case, d, d, bands))
+if not pairs:
+    print("SKIP: no data")
+    raise SystemExit(77)
+
+layouts = [(1, None), (2, None), (2, "1"), (4, None), (4, "1")]
+with tempfile.TemporaryDirectory() as tmp:
+    for name, bulk, defect, bands in pairs:
+        results = []
+        for nranks, kgroups in layouts:
+            h5 = os.path.join(tmp, "%s-%d-%s.h5" % (name, nranks, kgroups))
+            js = os.path.join(tmp, "%s-%d-%s.json" % (name, nranks, kgroups))
+            args = ["project", "--method", "pseudo", "--bulk", bulk, "--defect", defect, "--h5", h5, "--json", js]
+            if bands:
+                args += ["--bands", bands]
+            if kgroups:
+                args += ["--kgroups", kgroups]
+            run(args, nranks)
+            with h5py.File(h5, "r") as f:
+                ovl = f["overlaps"][()]
+                ch = f["character"][()]
+            results.append((nranks, kgroups, ovl, ch, json.load(open(js))))
+        ref = results[0]
+        for nranks, kgroups, ovl, ch, js in results[1:]:
+            tag = "%s %d ranks kgroups=%s" % (name, nranks, kgroups)
+            c.check(ovl.shape == ref[2].shape, tag + " shape")
+            d = np.max(np.abs(ovl - ref[2]))
+            c.check(d <= 1e-12, tag + " overlaps differ by %.2e" % d)
+            d = np.max(np.abs(ch - ref[3]))
+            c.check(d <= 1e-12, tag + " character differs by %.2e" % d)
+            a = [(b["valence"], b["conduction"]) for b in js["bands"]]
+            b = [(b["valence"], b["conduction"]) for b in ref[4]["bands"]]
+            c.check(np.allclose(a, b, rtol=0, atol=1e-12), tag + " JSON character")
+        for b in ref[4]["bands"]:
+            c.check(abs(b["valence"] + b["conduction"] - 1) < 1e-12, "%s band %d v+c=1" % (name, b["band"]))
+        if bulk == defect:
+            # A band projected on its own structure: |<n|n>|² / Σ_m |<m|n>|² decides its side.
+            for b in ref[4]["bands"]:
+                side = b["valence"] if b["occupation"] > 0.5 else b["conduction"]
+                c.check(side > 0.5, "%s band %d spin %d lies on its own side (%.3f)"
+                        % (name, b["band"], b["spin"], side))
+c.close()

@@ -222,6 +222,72 @@ static pp_status detect_variant(pp_wavecar *wc, pp_variant force,
   return PP_OK;
 }
 
+/* Kinetic energy Σ|c|²|k+G|²·ħ²/2m (eV) of the first bands of (spin 1,
+ * k-point 1) with the G order of variant v. The true order gives the
+ * smallest value: coefficients decay with |G|, and pairing them with the
+ * wrong G vectors scrambles that decay (rearrangement inequality). */
+static pp_status kinetic_energy(const pp_wavecar *wc, pp_bytesrc *src, pp_variant v,
+                                double *ekin, pp_err *err) {
+  const int64_t n = wc->npw[0];
+  const int nb = wc->nbands < 4 ? wc->nbands : 4;
+  int(*g)[3] = malloc(sizeof *g * (size_t)n);
+  double complex *c = malloc(sizeof *c * (size_t)n * (size_t)nb);
+  void *scratch = malloc((size_t)wc->reclen);
+  pp_status st = PP_OK;
+  if (!g || !c || !scratch) PP_THROW(PP_ERR_NOMEM, "%s: out of memory", wc->path);
+  int64_t got;
+  PP_TRY(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[0], v, g, n, &got, err));
+  pp_wavecar tmp = *wc;
+  tmp.variant = v;
+  tmp.nspinor = 1;
+  PP_TRY(pp_wavecar_read_bands(&tmp, src, 0, 0, 0, nb, c, n, scratch, (size_t)wc->reclen, err));
+  double b[3][3], e = 0;
+  pp_lat_reciprocal(wc->lattice, b);
+  for (int64_t i = 0; i < n; i++) {
+    double q2 = 0;
+    for (int j = 0; j < 3; j++) {
+      const double q = g[i][0] * b[0][j] + g[i][1] * b[1][j] + g[i][2] * b[2][j];
+      q2 += q * q;
+    }
+    for (int m = 0; m < nb; m++) {
+      const double complex x = c[(int64_t)m * n + i];
+      e += (creal(x) * creal(x) + cimag(x) * cimag(x)) * q2 / PP_VASP_C;
+    }
+  }
+  *ekin = e / nb;
+done:
+  free(g);
+  free(c);
+  free(scratch);
+  return st;
+}
+
+/* Gamma-only: npw cannot tell the x half from the z half; the kinetic
+ * energy can. A clear winner (20% apart) decides; otherwise the OUTCAR's
+ * VASP version (gamma_default) does, and the note says so. */
+static pp_status decide_gamma_half(pp_wavecar *wc, pp_bytesrc *src, pp_variant gamma_default,
+                                   pp_err *err) {
+  double ex, ez;
+  PP_CALL(kinetic_energy(wc, src, PP_VARIANT_GAMMA_X, &ex, err));
+  PP_CALL(kinetic_energy(wc, src, PP_VARIANT_GAMMA_Z, &ez, err));
+  const double lo = ex < ez ? ex : ez, hi = ex < ez ? ez : ex;
+  if (hi > 1.2 * lo) {
+    wc->variant = ex < ez ? PP_VARIANT_GAMMA_X : PP_VARIANT_GAMMA_Z;
+    snprintf(wc->variant_note, sizeof wc->variant_note,
+             "Gamma-only (half sphere, from npw); %s half order chosen by kinetic energy of the "
+             "first bands: %.2f eV (x half) vs %.2f eV (z half)",
+             wc->variant == PP_VARIANT_GAMMA_X ? "x" : "z", ex, ez);
+  } else {
+    wc->variant = gamma_default == PP_VARIANT_GAMMA_Z ? PP_VARIANT_GAMMA_Z : PP_VARIANT_GAMMA_X;
+    snprintf(wc->variant_note, sizeof wc->variant_note,
+             "Gamma-only (half sphere, from npw); kinetic energy cannot tell the halves apart "
+             "(%.2f vs %.2f eV): %s half assumed (%s); use --variant to override",
+             ex, ez, wc->variant == PP_VARIANT_GAMMA_X ? "x" : "z",
+             wc->variant == PP_VARIANT_GAMMA_X ? "VASP >= 5.4" : "VASP <= 5.2 per OUTCAR");
+  }
+  return PP_OK;
+}
+
 static pp_status open_on_root(const char *path, pp_variant force,
                               pp_variant gamma_default, pp_wavecar *wc,
                               pp_err *err) {
@@ -234,6 +300,8 @@ static pp_status open_on_root(const char *path, pp_variant force,
   PP_TRY(alloc_arrays(wc, err));
   PP_TRY(read_kpoint_headers(wc, &src, err));
   PP_TRY(detect_variant(wc, force, gamma_default, err));
+  if (force == PP_VARIANT_AUTO && pp_variant_is_gamma(wc->variant))
+    PP_TRY(decide_gamma_half(wc, &src, gamma_default, err));
   const int64_t nrec = pp_wavecar_brec(wc, wc->nspin - 1, wc->nkpts - 1, wc->nbands);
   const int64_t need = nrec * wc->reclen;
   if (!wc->gzip) {

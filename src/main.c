@@ -18,6 +18,7 @@ static const struct {
 } commands[] = {
     {"info", pp_cmd_info, "summarise a WAVECAR (headers only)"},
     {"project", pp_cmd_project, "band character of defect levels from bulk/defect overlaps"},
+    {"norms", pp_cmd_norms, "pseudo and all-electron norms: does a PAW dataset fit a WAVECAR?"},
     {"dump", pp_cmd_dump, "per-band coefficient facts, for cross-checking readers"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
@@ -97,7 +98,7 @@ static pp_status dispatch(pp_ctx *ctx, int argc, char **argv) {
       st = commands[i].fn(ctx, n, merged);
       goto done;
     }
-  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, dump; see pawproj --help)", command);
+  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, norms, dump; see pawproj --help)", command);
 done:
   free(merged);
   free(fileargv);

@@ -7,7 +7,8 @@
 
 #include "pawproj/error.h"
 
-/* Reads path into a NUL-terminated malloc'd buffer (caller frees *text).
+/* Reads path (plain or gzip-compressed) into a NUL-terminated malloc'd
+ * buffer (caller frees *text).
  * Fails if the file is missing, unreadable, larger than max_bytes or
  * contains a NUL byte (a binary file given where text was expected). */
 pp_status pp_text_read(const char *path, size_t max_bytes, char **text,

@@ -2,7 +2,8 @@
 """Larger real PAW data made on the spot when GPAW is installed: the 64-atom
 Si cell and its vacancy at Gamma (scripts/gpaw_example.py, ~1-2 minutes on
 2 cores; cached in the build tree). The exports read back to GPAW's values
-with 1, 2 and 4 ranks, and project agrees across rank counts."""
+with 1, 2 and 4 ranks, and project agrees across rank counts; AE norms and projections
+(`norms`) match GPAW."""
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ import numpy as np
 
 from common import Checker, REPO, env, run
 from gpawcheck import check_export
+from pawcheck import check_norms
 
 try:
     import gpaw  # noqa: F401
@@ -35,6 +37,7 @@ bulk, vac = os.path.join(work, "bulk"), os.path.join(work, "vacancy")
 for d in (bulk, vac):
     for nranks in (1, 2, 4):
         check_export(c, d, nranks, "%s %d ranks" % (os.path.basename(d), nranks))
+        check_norms(c, d, nranks, "%s %d ranks" % (os.path.basename(d), nranks))
 with tempfile.TemporaryDirectory() as tmp:
     res = []
     for nranks in (1, 2, 4):

@@ -1,0 +1,41 @@
+/* pawdata.h — one species' PAW dataset: radial grid, AE and pseudo
+ * partial waves φ_j, φ̃_j with their l, projectors p̃_j, and the radial
+ * overlaps Q_ij = ∫ (φ_i φ_j − φ̃_i φ̃_j) r² dr (same l only).
+ * Atomic units inside (Bohr, Hartree), as the datasets are written.
+ *
+ * Readers: pp_pawxml_read (PAW-XML, the open standard of GPAW / ABINIT
+ * / atompaw, plain or gzip). Channels j are in the order of
+ * <valence_states>; projector index i runs over (j, m), m = −l..l in the
+ * real-harmonic order of ylm.h, so nproj = Σ_j (2 l_j + 1).
+ */
+#ifndef PAWPROJ_PAWDATA_H
+#define PAWPROJ_PAWDATA_H
+
+#include "pawproj/error.h"
+
+typedef struct pp_pawdata {
+  char path[4096];     /* file it came from */
+  char symbol[8];      /* element symbol */
+  double z, zval;      /* nuclear and valence charge */
+  int ng;              /* radial grid points */
+  double *r;           /* radii, Bohr, (ng) */
+  double *dr;          /* integration weights dr/di, Bohr, (ng) */
+  int nj;              /* partial-wave channels */
+  int *l;              /* angular momentum per channel, (nj) */
+  double *phi;         /* AE partial waves, (nj, ng) */
+  double *phit;        /* pseudo partial waves, (nj, ng) */
+  double *pt;          /* projectors, (nj, ng) */
+  int gcut;            /* grid points up to the last non-zero projector */
+  int nproj;           /* Σ_j (2 l_j + 1) */
+  int lmax;            /* largest l */
+  double *Q;           /* radial overlaps, (nj, nj), zero for l_i != l_j */
+} pp_pawdata;
+
+pp_status pp_pawxml_read(const char *path, pp_pawdata *d, pp_err *err);
+void pp_pawdata_free(pp_pawdata *d);
+
+/* ∫ f g r² dr on the dataset's grid (first n points). */
+double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g,
+                     int n);
+
+#endif

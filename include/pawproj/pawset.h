@@ -1,0 +1,25 @@
+/* pawset.h — finding and loading the PAW dataset of every species.
+ *
+ * --datasets takes either "Si=FILE,Ga=FILE" (one file per species) or a
+ * directory searched for <Sym>.xml, <Sym>.xml.gz, dataset_<Sym>.xml,
+ * <Sym>.PBE.gz, <Sym>.PBE, <Sym>.LDA.gz (GPAW's gpaw-data layout). Every
+ * species of the structure must be found, and each dataset's element must
+ * be the species' element; otherwise one message lists what is missing.
+ */
+#ifndef PAWPROJ_PAWSET_H
+#define PAWPROJ_PAWSET_H
+
+#include "pawproj/error.h"
+#include "pawproj/pawdata.h"
+#include "pawproj/poscar.h"
+
+typedef struct pp_pawset {
+  int n;              /* species */
+  pp_pawdata *data;   /* one per species, (n) */
+  const pp_pawdata **ptr; /* data[i] addresses, for pp_paw_setup */
+} pp_pawset;
+
+pp_status pp_pawset_load(const char *spec, const pp_structure *st, pp_pawset *set, pp_err *err);
+void pp_pawset_free(pp_pawset *set);
+
+#endif

@@ -1,0 +1,162 @@
+/* projector.c — reciprocal-space PAW projections (see projector.h). */
+#include "pawproj/projector.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/blas.h"
+#include "pawproj/gvec.h"
+#include "pawproj/lattice.h"
+
+#define BOHR_A 0.529177210903
+
+pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
+                       pp_paw *paw, pp_err *err) {
+  memset(paw, 0, sizeof *paw);
+  paw->nspecies = st->nspecies;
+  paw->data = data;
+  paw->natoms = st->natoms;
+  paw->table = calloc((size_t)st->nspecies, sizeof *paw->table);
+  paw->offset = calloc((size_t)st->natoms + 1, sizeof *paw->offset);
+  if (!paw->table || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  for (int s = 0; s < st->nspecies; s++)
+    PP_CALL(pp_ftable_build(data[s], qmax_A * BOHR_A * 1.02 + 0.05, &paw->table[s], err));
+  for (int a = 0; a < st->natoms; a++)
+    paw->offset[a + 1] = paw->offset[a] + data[st->type[a]]->nproj;
+  paw->nproj = paw->offset[st->natoms];
+  return PP_OK;
+}
+
+void pp_paw_free(pp_paw *paw) {
+  if (paw->table)
+    for (int s = 0; s < paw->nspecies; s++) pp_ftable_free(&paw->table[s]);
+  free(paw->table);
+  free(paw->offset);
+  memset(paw, 0, sizeof *paw);
+}
+
+/* Per k-point plan: Cartesian q (Bohr⁻¹), |q|, and 2π(k+G) in fractional
+ * form for the phases. */
+typedef struct kplan {
+  int64_t npw;
+  double *q;      /* (npw, 3) Cartesian Bohr⁻¹ */
+  double *qlen;   /* (npw) */
+  double *kg;     /* (npw, 3) k+G fractional */
+} kplan;
+
+static pp_status kplan_build(const pp_wavecar *wc, int k, kplan *p, pp_err *err) {
+  p->npw = wc->npw[k];
+  int(*m)[3] = malloc(sizeof *m * (size_t)p->npw);
+  p->q = malloc(sizeof(double) * 3 * (size_t)p->npw);
+  p->qlen = malloc(sizeof(double) * (size_t)p->npw);
+  p->kg = malloc(sizeof(double) * 3 * (size_t)p->npw);
+  if (!m || !p->q || !p->qlen || !p->kg) {
+    free(m);
+    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the G table of k-point %d", k + 1);
+  }
+  int64_t got;
+  pp_status st = pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, p->npw, &got, err);
+  double b[3][3];
+  pp_lat_reciprocal(wc->lattice, b);
+  for (int64_t g = 0; st == PP_OK && g < p->npw; g++) {
+    double len2 = 0;
+    for (int i = 0; i < 3; i++) p->kg[3 * g + i] = wc->kfrac[k][i] + m[g][i];
+    for (int j = 0; j < 3; j++) {
+      const double qj = (p->kg[3 * g] * b[0][j] + p->kg[3 * g + 1] * b[1][j] + p->kg[3 * g + 2] * b[2][j]) * BOHR_A;
+      p->q[3 * g + j] = qj;
+      len2 += qj * qj;
+    }
+    p->qlen[g] = sqrt(len2);
+  }
+  free(m);
+  return st;
+}
+
+static void kplan_free(kplan *p) {
+  free(p->q);
+  free(p->qlen);
+  free(p->kg);
+}
+
+pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
+                     const double complex *C, int nb, int64_t ld, double complex *P, pp_err *err) {
+  kplan kp = {0};
+  PP_CALL(kplan_build(wc, k, &kp, err));
+  const int64_t npw = kp.npw;
+  const double omega = fabs(pp_lat_volume(wc->lattice)) / (BOHR_A * BOHR_A * BOHR_A);
+  const double pref = 4 * M_PI / sqrt(omega);
+  const int gamma = pp_variant_is_gamma(wc->variant);
+  int maxproj = 0;
+  for (int s = 0; s < st->nspecies; s++)
+    if (paw->data[s]->nproj > maxproj) maxproj = paw->data[s]->nproj;
+  double complex *M = malloc(sizeof *M * (size_t)maxproj * (size_t)npw);
+  double complex *phase = malloc(sizeof *phase * (size_t)npw);
+  if (!M || !phase) {
+    free(M);
+    free(phase);
+    kplan_free(&kp);
+    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
+  }
+  const double complex il[4] = {1, I, -1, -I};
+  const int ldp = wc->nspinor * paw->nproj;
+  for (int a = 0; a < st->natoms; a++) {
+    const pp_pawdata *d = paw->data[st->type[a]];
+    const pp_ftable *t = &paw->table[st->type[a]];
+    for (int64_t g = 0; g < npw; g++) {
+      const double arg = 2 * M_PI * (kp.kg[3 * g] * st->frac[a][0] + kp.kg[3 * g + 1] * st->frac[a][1] +
+                                     kp.kg[3 * g + 2] * st->frac[a][2]);
+      /* Gamma-only: fold c(−G) = c(G)* into the stored √2·c(G). */
+      const double w = (gamma && g > 0) ? sqrt(2.0) : 1.0;
+      phase[g] = w * pref * CMPLX(cos(arg), sin(arg));
+    }
+    for (int64_t g = 0; g < npw; g++) {
+      double u[3] = {0, 0, 1};
+      if (kp.qlen[g] > 1e-12)
+        for (int i = 0; i < 3; i++) u[i] = kp.q[3 * g + i] / kp.qlen[g];
+      int i = 0;
+      for (int j = 0; j < d->nj; j++) {
+        const int l = d->l[j];
+        double y[7];
+        pp_ylm(l, u, y);
+        const double complex fac = il[l % 4] * pp_ftable_eval(t, j, kp.qlen[g]) * phase[g];
+        for (int m = 0; m < 2 * l + 1; m++, i++) M[(size_t)g * d->nproj + i] = fac * y[m];
+      }
+    }
+    const int mproj = d->nproj, ipw = (int)npw, ildc = ldp, ildb = (int)ld;
+    const double complex one = 1, zero = 0;
+    for (int s = 0; s < wc->nspinor && nb > 0; s++)
+      zgemm_("N", "N", &mproj, &nb, &ipw, &one, M, &mproj, C + (int64_t)s * npw, &ildb, &zero,
+             P + (int64_t)s * paw->nproj + paw->offset[a], &ildc);
+  }
+  if (gamma)
+    for (int64_t x = 0; x < (int64_t)nb * ldp; x++) P[x] = creal(P[x]);
+  free(M);
+  free(phase);
+  kplan_free(&kp);
+  return PP_OK;
+}
+
+void pp_paw_apply_q(const pp_paw *paw, const pp_structure *st, int nspinor,
+                    const double complex *P, double complex *out) {
+  for (int s = 0; s < nspinor; s++)
+    for (int a = 0; a < st->natoms; a++) {
+      const pp_pawdata *d = paw->data[st->type[a]];
+      const double complex *p = P + (int64_t)s * paw->nproj + paw->offset[a];
+      double complex *o = out + (int64_t)s * paw->nproj + paw->offset[a];
+      int i0 = 0;
+      for (int i = 0; i < d->nj; i++) {
+        const int ni = 2 * d->l[i] + 1;
+        for (int m = 0; m < ni; m++) o[i0 + m] = 0;
+        int j0 = 0;
+        for (int j = 0; j < d->nj; j++) {
+          if (d->l[i] == d->l[j]) {
+            const double q = d->Q[i * d->nj + j];
+            for (int m = 0; m < ni; m++) o[i0 + m] += q * p[j0 + m];
+          }
+          j0 += 2 * d->l[j] + 1;
+        }
+        i0 += ni;
+      }
+    }
+}

@@ -20,7 +20,9 @@
 static const pp_optdef project_opts[] = {
     {"bulk", "DIR", "pristine calculation: WAVECAR(.gz) + CONTCAR/POSCAR"},
     {"defect", "DIR", "defect calculation in the same cell"},
-    {"method", "M", "pseudo (plane-wave part only); paw is not available yet"},
+    {"method", "M", "paw (all-electron, default) or pseudo (plane-wave part only)"},
+    {"datasets", "SPEC", "PAW-XML datasets for --method paw: Sym=FILE,... or a directory"},
+    {"match-tol", "A", "distance below which bulk and defect sites match (0.02 Å)"},
     {"bands", "N-M", "defect bands to analyse, 1-based inclusive (default: window)"},
     {"window", "EV", "half-width of the default band window around E_Fermi (1.0 eV)"},
     {"json", "FILE", "write the band table as JSON ('-' = stdout)"},
@@ -29,35 +31,50 @@ static const pp_optdef project_opts[] = {
     {"variant", "V", "force the WAVECAR variant of both inputs"},
     {NULL, NULL, NULL}};
 
-static const char *const NORMALISATION_NOTE =
+static const char *const PSEUDO_NOTE =
     "pseudo method: overlaps of pseudo-wavefunctions only; per k-point the "
     "valence and conduction weights are renormalised so that valence + "
     "conduction = 1; 'captured' is the raw sum before renormalisation";
+static const char *const PAW_NOTE =
+    "paw method: all-electron overlaps (plane waves + PAW terms for matched, "
+    "bulk-only and defect-only sites; two-centre terms between overlapping "
+    "unmatched spheres are not included yet); not renormalised: "
+    "'outside' = 1 - valence - conduction is the part the bulk bands miss";
 
 typedef struct project_run {
   pp_dataset bulk, defect;
   pp_layout lay;
   int lo, hi;               /* defect bands [lo, hi), 0-based */
+  double match_tol;         /* Å */
   double *character;        /* (nspin, nd, PP_CHAR_N) */
+  int paw;                  /* 1 for --method paw */
+  pp_pawpair pair;          /* PAW terms (paw only) */
 } project_run;
+
+static const char *method_name(const project_run *r) { return r->paw ? "paw" : "pseudo"; }
+static const char *method_note(const project_run *r) { return r->paw ? PAW_NOTE : PSEUDO_NOTE; }
 
 static void print_table(const project_run *r, FILE *f) {
   const pp_wavecar *d = &r->defect.wc;
   const int nd = r->hi - r->lo;
-  fprintf(f, "\nBand character of defect bands (%s)\n", "method: pseudo");
+  fprintf(f, "\nBand character of defect bands (method: %s)\n", method_name(r));
   fprintf(f, "  bulk:   %s (%d bands)\n  defect: %s\n", r->bulk.wc.path, r->bulk.wc.nbands, d->path);
   fprintf(f, "  valence = bulk bands with occupation > 0.5; energies and occupations are\n"
              "  k-point weighted means; weights: %s\n", r->bulk.weight_source);
-  fprintf(f, "  note: %s\n\n", NORMALISATION_NOTE);
+  if (r->paw)
+    fprintf(f, "  sites: %d matched (within %.3g Å), %d only in bulk, %d only in defect\n",
+            r->pair.match.nmatched, r->match_tol, r->pair.nonlyb, r->pair.nonlyd);
+  fprintf(f, "  note: %s\n\n", method_note(r));
   fprintf(f, "  %5s %4s %12s %10s %9s %11s %9s\n", "band", "spin", "energy (eV)", "occupation",
-          "valence", "conduction", "captured");
+          "valence", "conduction", r->paw ? "outside" : "captured");
   for (int s = 0; s < d->nspin; s++)
     for (int n = 0; n < nd; n++) {
       double e, o;
       pp_bandstats_mean(d, r->defect.kweight, s, r->lo + n, &e, &o);
       const double *c = r->character + ((size_t)s * nd + n) * PP_CHAR_N;
       fprintf(f, "  %5d %4d %12.4f %10.4f %9.4f %11.4f %9.4f\n", r->lo + n + 1, s + 1, e, o,
-              c[PP_CHAR_VALENCE], c[PP_CHAR_CONDUCTION], c[PP_CHAR_CAPTURED]);
+              c[PP_CHAR_VALENCE], c[PP_CHAR_CONDUCTION],
+              r->paw ? 1 - c[PP_CHAR_VALENCE] - c[PP_CHAR_CONDUCTION] : c[PP_CHAR_CAPTURED]);
     }
 }
 
@@ -67,8 +84,8 @@ static void write_json(const project_run *r, FILE *f) {
   pp_json j;
   pp_json_init(&j, f);
   pp_json_obj(&j, NULL);
-  pp_json_str(&j, "method", "pseudo");
-  pp_json_str(&j, "normalisation", NORMALISATION_NOTE);
+  pp_json_str(&j, "method", method_name(r));
+  pp_json_str(&j, "normalisation", method_note(r));
   pp_json_str(&j, "bulk", r->bulk.wc.path);
   pp_json_str(&j, "defect", d->path);
   pp_json_str(&j, "weights_source", r->bulk.weight_source);
@@ -86,6 +103,7 @@ static void write_json(const project_run *r, FILE *f) {
       pp_json_num(&j, "valence", c[PP_CHAR_VALENCE]);
       pp_json_num(&j, "conduction", c[PP_CHAR_CONDUCTION]);
       pp_json_num(&j, "captured", c[PP_CHAR_CAPTURED]);
+      if (r->paw) pp_json_num(&j, "outside", 1 - c[PP_CHAR_VALENCE] - c[PP_CHAR_CONDUCTION]);
       pp_json_end(&j);
     }
   pp_json_end(&j);
@@ -113,7 +131,14 @@ static pp_status write_h5(pp_ctx *ctx, const project_run *r, const char *path,
   PP_TRY(pp_h5_write_complex_blocks(&h, "overlaps", odims, bulk->nb > 0 ? bulk->nlocal : 0,
                                     (const hsize_t(*)[4])start, count, S, "dimensionless", err));
   PP_TRY(pp_h5_attr(&h, "overlaps", "layout",
-                    "[spin][kpoint][defect band][bulk band] = <bulk m|defect n> (pseudo)", err));
+                    r->paw ? "[spin][kpoint][defect band][bulk band] = <bulk m|defect n> (all-electron)"
+                           : "[spin][kpoint][defect band][bulk band] = <bulk m|defect n> (pseudo)", err));
+  if (r->paw) {
+    const hsize_t mdim[1] = {(hsize_t)r->pair.match.nb};
+    PP_TRY(pp_h5_write_int(&h, "site_match_bulk_to_defect", 1, mdim, r->pair.match.b2d,
+                           "0-based defect atom index, -1 = bulk-only site", err));
+    PP_TRY(pp_h5_write_double(&h, "site_match_distance", 1, mdim, r->pair.match.dist, "Angstrom, -1 = unmatched", err));
+  }
   const hsize_t edims[3] = {(hsize_t)b->nspin, (hsize_t)b->nkpts, (hsize_t)b->nbands};
   const hsize_t ddims[3] = {(hsize_t)d->nspin, (hsize_t)d->nkpts, (hsize_t)d->nbands};
   PP_TRY(pp_h5_write_double(&h, "bulk_eigenvalues", 3, edims, b->eig, "eV", err));
@@ -131,8 +156,8 @@ static pp_status write_h5(pp_ctx *ctx, const project_run *r, const char *path,
                             "dimensionless; columns valence, conduction, captured", err));
   PP_TRY(pp_h5_attr(&h, "/", "program", "pawproj " PAWPROJ_VERSION, err));
   PP_TRY(pp_h5_attr(&h, "/", "command_line", ctx->cmdline, err));
-  PP_TRY(pp_h5_attr(&h, "/", "method", "pseudo", err));
-  PP_TRY(pp_h5_attr(&h, "/", "normalisation", NORMALISATION_NOTE, err));
+  PP_TRY(pp_h5_attr(&h, "/", "method", method_name(r), err));
+  PP_TRY(pp_h5_attr(&h, "/", "normalisation", method_note(r), err));
   PP_TRY(pp_h5_attr(&h, "/", "bulk_wavecar", b->path, err));
   PP_TRY(pp_h5_attr(&h, "/", "defect_wavecar", d->path, err));
   PP_TRY(pp_h5_attr(&h, "/", "weights_source", r->bulk.weight_source, err));
@@ -150,12 +175,16 @@ done:
 static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err) {
   const char *method = pp_args_get(a, "method");
   if (!method) method = "paw";
-  if (strcmp(method, "paw") == 0)
+  if (strcmp(method, "pseudo") != 0 && strcmp(method, "paw") != 0)
+    PP_FAIL(err, PP_ERR_ARG, "--method %s: expected paw or pseudo", method);
+  r->paw = strcmp(method, "paw") == 0;
+  if (r->paw && !pp_args_has(a, "datasets"))
     PP_FAIL(err, PP_ERR_ARG,
-            "--method paw (the default) needs PAW datasets, which this version cannot read "
-            "yet; run with --method pseudo");
-  if (strcmp(method, "pseudo") != 0)
-    PP_FAIL(err, PP_ERR_ARG, "--method %s: expected pseudo or paw", method);
+            "--method paw (the default) needs --datasets (PAW-XML files; POTCAR reading is not "
+            "available yet), or use --method pseudo");
+  r->match_tol = 0.02;
+  PP_CALL(pp_args_double(a, "match-tol", &r->match_tol, err));
+  if (!(r->match_tol > 0)) PP_FAIL(err, PP_ERR_ARG, "--match-tol must be positive (Å)");
   if (!pp_args_has(a, "bulk") || !pp_args_has(a, "defect"))
     PP_FAIL(err, PP_ERR_ARG, "project needs --bulk DIR and --defect DIR (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
@@ -167,6 +196,9 @@ static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_e
   PP_CALL(pp_dataset_open("bulk", pp_args_get(a, "bulk"), force, 1, ctx->world, &r->bulk, err));
   PP_CALL(pp_dataset_open("defect", pp_args_get(a, "defect"), force, 1, ctx->world, &r->defect, err));
   PP_CALL(pp_dataset_check_compatible(&r->bulk, &r->defect, err));
+  if (r->paw)
+    PP_CALL(pp_pawpair_setup(pp_args_get(a, "datasets"), &r->bulk.structure, &r->defect.structure,
+                             r->match_tol, sqrt(r->bulk.wc.encut * PP_VASP_C), &r->pair, err));
   if (pp_args_has(a, "bands"))
     PP_CALL(pp_bandsel_parse(pp_args_get(a, "bands"), r->defect.wc.nbands, &r->lo, &r->hi, err));
   else
@@ -211,7 +243,8 @@ static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err)
   PP_CALL(pp_pool_create(pools, "overlap", "overlaps", ovl_deps, 2, &ovl, err));
   double complex *S = NULL;
   if (ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] computing overlaps\n");
-  PP_CALL(pp_overlap_pseudo(&r->lay, &bulk, &defect, r->bulk.kweight, gath, ovl, &S, r->character, err));
+  PP_CALL(pp_overlap_compute(&r->lay, &bulk, &defect, r->paw ? &r->pair : NULL, r->bulk.kweight, gath, ovl,
+                             &S, r->character, err));
   double flops = 0;
   for (int j = 0; j < bulk.nlocal; j++)
     flops += 8.0 * nd * bulk.nb * (double)pp_wavecar_nstored(bwc, bulk.item[j] % bwc->nkpts);
@@ -247,7 +280,7 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
   PP_CALL(pp_args_parse(project_opts, argc, argv, &a, err));
   if (pp_args_has(&a, "help")) {
     if (ctx->rank == 0)
-      pp_args_help(stdout, "pawproj project --bulk DIR --defect DIR --method pseudo [options]",
+      pp_args_help(stdout, "pawproj project --bulk DIR --defect DIR [--method paw --datasets SPEC | --method pseudo] [options]",
                    "For each selected defect band: its overlap with every bulk band at the same\n"
                    "k-point and spin, and its valence / conduction character. Lattices, ENCUT,\n"
                    "k-points and spins of the two calculations must match.",
@@ -262,6 +295,7 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
   st = pp_agree(st, err, ctx->world);
   if (st == PP_OK) st = run(ctx, &a, &r, err);
   pp_layout_free(&r.lay);
+  pp_pawpair_free(&r.pair);
   pp_dataset_free(&r.defect);
   pp_dataset_free(&r.bulk);
   return st;

@@ -47,8 +47,8 @@ static pp_status gather_defect(const pp_layout *lay, const pp_wfset *def, int j,
 }
 
 static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
-                         pp_pool *gather_pool, pp_pool *ovl_pool, double complex **S,
-                         double *raw, pp_err *err) {
+                         const pp_pawpair *paw, pp_pool *gather_pool, pp_pool *ovl_pool,
+                         double complex **S, double *raw, pp_err *err) {
   const pp_wavecar *bwc = bulk->wc;
   const int nd = def->hi - def->lo, nbl = bulk->nb;
   const int64_t ldmax = max_ld(bulk);
@@ -70,6 +70,7 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
       const double complex one = 1, zero = 0;
       zgemm_("C", "N", &nbl, &nd, &ld, &one, bulk->c[j], &ld, all, &ld, &zero, Sj, &nbl);
     }
+    if (paw) PP_CALL(pp_pawpair_add(paw, bwc, k, bulk->c[j], nbl, all, nd, ld, Sj, err));
     double *r = raw + (size_t)j * nd * 2;
     for (int n = 0; n < nd; n++) {
       r[2 * n] = r[2 * n + 1] = 0;
@@ -85,15 +86,15 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
   return PP_OK;
 }
 
-pp_status pp_overlap_pseudo(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *defect,
-                            const double *kweight, pp_pool *gather_pool, pp_pool *ovl_pool,
-                            double complex **S, double *character, pp_err *err) {
+pp_status pp_overlap_compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *defect,
+                             const pp_pawpair *paw, const double *kweight, pp_pool *gather_pool,
+                             pp_pool *ovl_pool, double complex **S, double *character, pp_err *err) {
   const pp_wavecar *bwc = bulk->wc;
   const int nd = defect->hi - defect->lo;
   double *raw = NULL;
   pp_status st = pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * 2 * sizeof(double) + 16,
                                (void **)&raw, err);
-  if (st == PP_OK) st = compute(lay, bulk, defect, gather_pool, ovl_pool, S, raw, err);
+  if (st == PP_OK) st = compute(lay, bulk, defect, paw, gather_pool, ovl_pool, S, raw, err);
   PP_CALL(pp_agree(st, err, lay->world));
   /* Sum the band slices of the group: every group rank has the same items. */
   if (bulk->nlocal > 0)
@@ -107,8 +108,10 @@ pp_status pp_overlap_pseudo(const pp_layout *lay, const pp_wfset *bulk, const pp
         const double v = raw[((size_t)j * nd + n) * 2], c = raw[((size_t)j * nd + n) * 2 + 1];
         double *out = character + ((size_t)s * nd + n) * PP_CHAR_N;
         const double tot = v + c;
-        out[PP_CHAR_VALENCE] += tot > 0 ? kweight[k] * v / tot : 0;
-        out[PP_CHAR_CONDUCTION] += tot > 0 ? kweight[k] * c / tot : 0;
+        /* PAW overlaps conserve the norm: no renormalisation. */
+        const double norm = paw ? 1.0 : tot;
+        out[PP_CHAR_VALENCE] += norm > 0 ? kweight[k] * v / norm : 0;
+        out[PP_CHAR_CONDUCTION] += norm > 0 ? kweight[k] * c / norm : 0;
         out[PP_CHAR_CAPTURED] += kweight[k] * tot;
       }
     }

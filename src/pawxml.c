@@ -161,6 +161,8 @@ static pp_status parse(pp_pawdata *d, const char *text, pp_err *err) {
       }
   }
   if (d->gcut == 0) PP_FAIL(err, PP_ERR_FORMAT, "%s: every projector is zero", d->path);
+  if (d->nproj > 64)
+    PP_FAIL(err, PP_ERR_FORMAT, "%s: %d projector functions per atom; at most 64 are supported", d->path, d->nproj);
   for (int i = 0; i < d->nj; i++)
     for (int j = 0; j < d->nj; j++) {
       if (d->l[i] != d->l[j]) continue;

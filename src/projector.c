@@ -18,10 +18,27 @@ pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double q
   paw->data = data;
   paw->natoms = st->natoms;
   paw->table = calloc((size_t)st->nspecies, sizeof *paw->table);
+  paw->dtable = calloc((size_t)st->nspecies, sizeof *paw->dtable);
   paw->offset = calloc((size_t)st->natoms + 1, sizeof *paw->offset);
-  if (!paw->table || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
-  for (int s = 0; s < st->nspecies; s++)
-    PP_CALL(pp_ftable_build(data[s], qmax_A * BOHR_A * 1.02 + 0.05, &paw->table[s], err));
+  if (!paw->table || !paw->dtable || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  const double qmax = qmax_A * BOHR_A * 1.02 + 0.05;
+  for (int s = 0; s < st->nspecies; s++) {
+    PP_CALL(pp_ftable_build(data[s], data[s]->pt, data[s]->gcut, qmax, &paw->table[s], err));
+    /* Δφ_j = φ_j − φ̃_j vanishes beyond the augmentation radius. */
+    const pp_pawdata *d = data[s];
+    double *diff = malloc(sizeof *diff * (size_t)d->nj * d->ng);
+    if (!diff) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+    int gcut = 0;
+    for (int j = 0; j < d->nj; j++)
+      for (int g = 0; g < d->ng; g++) {
+        const double v = d->phi[(size_t)j * d->ng + g] - d->phit[(size_t)j * d->ng + g];
+        diff[(size_t)j * d->ng + g] = v;
+        if (fabs(v) > 1e-14 && g + 1 > gcut) gcut = g + 1;
+      }
+    pp_status st_ = pp_ftable_build(d, diff, gcut, qmax, &paw->dtable[s], err);
+    free(diff);
+    PP_CALL(st_);
+  }
   for (int a = 0; a < st->natoms; a++)
     paw->offset[a + 1] = paw->offset[a] + data[st->type[a]]->nproj;
   paw->nproj = paw->offset[st->natoms];
@@ -29,9 +46,12 @@ pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double q
 }
 
 void pp_paw_free(pp_paw *paw) {
-  if (paw->table)
-    for (int s = 0; s < paw->nspecies; s++) pp_ftable_free(&paw->table[s]);
+  for (int s = 0; s < paw->nspecies; s++) {
+    if (paw->table) pp_ftable_free(&paw->table[s]);
+    if (paw->dtable) pp_ftable_free(&paw->dtable[s]);
+  }
   free(paw->table);
+  free(paw->dtable);
   free(paw->offset);
   memset(paw, 0, sizeof *paw);
 }
@@ -79,8 +99,10 @@ static void kplan_free(kplan *p) {
   free(p->kg);
 }
 
-pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
-                     const double complex *C, int nb, int64_t ld, double complex *P, pp_err *err) {
+pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
+                           const pp_wavecar *wc, int k, const double complex *C, int nb,
+                           int64_t ld, double complex *out, int col0, int ncol_total,
+                           pp_err *err) {
   kplan kp = {0};
   PP_CALL(kplan_build(wc, k, &kp, err));
   const int64_t npw = kp.npw;
@@ -88,7 +110,7 @@ pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar
   const double pref = 4 * M_PI / sqrt(omega);
   const int gamma = pp_variant_is_gamma(wc->variant);
   int maxproj = 0;
-  for (int s = 0; s < st->nspecies; s++)
+  for (int s = 0; s < paw->nspecies; s++)
     if (paw->data[s]->nproj > maxproj) maxproj = paw->data[s]->nproj;
   double complex *M = malloc(sizeof *M * (size_t)maxproj * (size_t)npw);
   double complex *phase = malloc(sizeof *phase * (size_t)npw);
@@ -99,13 +121,15 @@ pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar
     PP_FAIL(err, PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
   }
   const double complex il[4] = {1, I, -1, -I};
-  const int ldp = wc->nspinor * paw->nproj;
-  for (int a = 0; a < st->natoms; a++) {
-    const pp_pawdata *d = paw->data[st->type[a]];
-    const pp_ftable *t = &paw->table[st->type[a]];
+  const int ldo = wc->nspinor * ncol_total;
+  int col = col0;
+  for (int a = 0; a < nsites; a++) {
+    const pp_pawdata *d = paw->data[sites[a].species];
+    const pp_ftable *t = sites[a].kind == PP_SITE_PROJ ? &paw->table[sites[a].species]
+                                                       : &paw->dtable[sites[a].species];
+    const double *f = sites[a].frac;
     for (int64_t g = 0; g < npw; g++) {
-      const double arg = 2 * M_PI * (kp.kg[3 * g] * st->frac[a][0] + kp.kg[3 * g + 1] * st->frac[a][1] +
-                                     kp.kg[3 * g + 2] * st->frac[a][2]);
+      const double arg = 2 * M_PI * (kp.kg[3 * g] * f[0] + kp.kg[3 * g + 1] * f[1] + kp.kg[3 * g + 2] * f[2]);
       /* Gamma-only: fold c(−G) = c(G)* into the stored √2·c(G). */
       const double w = (gamma && g > 0) ? sqrt(2.0) : 1.0;
       phase[g] = w * pref * CMPLX(cos(arg), sin(arg));
@@ -123,18 +147,38 @@ pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar
         for (int m = 0; m < 2 * l + 1; m++, i++) M[(size_t)g * d->nproj + i] = fac * y[m];
       }
     }
-    const int mproj = d->nproj, ipw = (int)npw, ildc = ldp, ildb = (int)ld;
+    const int mproj = d->nproj, ipw = (int)npw, ildc = ldo, ildb = (int)ld;
     const double complex one = 1, zero = 0;
     for (int s = 0; s < wc->nspinor && nb > 0; s++)
       zgemm_("N", "N", &mproj, &nb, &ipw, &one, M, &mproj, C + (int64_t)s * npw, &ildb, &zero,
-             P + (int64_t)s * paw->nproj + paw->offset[a], &ildc);
+             out + (int64_t)s * ncol_total + col, &ildc);
+    col += d->nproj;
   }
   if (gamma)
-    for (int64_t x = 0; x < (int64_t)nb * ldp; x++) P[x] = creal(P[x]);
+    for (int b = 0; b < nb; b++)
+      for (int s = 0; s < wc->nspinor; s++)
+        for (int x = col0; x < col; x++) {
+          double complex *p = out + (int64_t)b * ldo + (int64_t)s * ncol_total + x;
+          *p = creal(*p);
+        }
   free(M);
   free(phase);
   kplan_free(&kp);
   return PP_OK;
+}
+
+pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
+                     const double complex *C, int nb, int64_t ld, double complex *P, pp_err *err) {
+  pp_site *sites = malloc(sizeof *sites * (size_t)(st->natoms + 1));
+  if (!sites) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  for (int a = 0; a < st->natoms; a++) {
+    memcpy(sites[a].frac, st->frac[a], sizeof sites[a].frac);
+    sites[a].species = st->type[a];
+    sites[a].kind = PP_SITE_PROJ;
+  }
+  pp_status s = pp_project_sites(paw, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, err);
+  free(sites);
+  return s;
 }
 
 void pp_paw_apply_q(const pp_paw *paw, const pp_structure *st, int nspinor,

@@ -27,18 +27,19 @@ double pp_sph_bessel(int l, double x) {
   return NAN;
 }
 
-pp_status pp_ftable_build(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err) {
+pp_status pp_ftable_build(const pp_pawdata *d, const double *fn, int gcut, double qmax,
+                          pp_ftable *t, pp_err *err) {
   t->nj = d->nj;
   t->dq = 0.004;
   t->nq = (int)(qmax / t->dq) + 4;
   t->f = calloc((size_t)t->nj * (size_t)t->nq, sizeof *t->f);
   if (!t->f) PP_FAIL(err, PP_ERR_NOMEM, "%s: out of memory for form factors", d->path);
   for (int j = 0; j < d->nj; j++) {
-    const double *p = d->pt + (size_t)j * d->ng;
+    const double *p = fn + (size_t)j * d->ng;
     for (int iq = 0; iq < t->nq; iq++) {
       const double q = iq * t->dq;
       double s = 0;
-      for (int g = 0; g < d->gcut; g++) {
+      for (int g = 0; g < gcut; g++) {
         const double r = d->r[g];
         s += r * r * pp_sph_bessel(d->l[j], q * r) * p[g] * d->dr[g];
       }

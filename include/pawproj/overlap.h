@@ -1,4 +1,6 @@
-/* overlap.h — pseudo-wavefunction band overlaps and band character.
+/* overlap.h — band overlaps between bulk and defect bands, and band
+ * character. Pseudo method: plane-wave part only. PAW method: plus the
+ * PAW terms of pawpair.h (all-electron overlaps).
  *
  * For each (spin, k) item of this rank's group: the selected defect bands
  * (spread over the group's ranks) are gathered on every rank of the group,
@@ -6,11 +8,12 @@
  * slice with one ZGEMM. Gamma-only files hold √2·c(G) on a half sphere,
  * so their overlap is the real part of the same sum.
  *
- * Band character (pseudo method): per (spin, k)
+ * Band character: per (spin, k)
  *   v = Σ_{m: occ_m > 0.5} |<m|n>|²,  c = Σ_{other m} |<m|n>|²,
- * renormalised to v/(v+c) and c/(v+c) (the pseudo overlaps do not
- * conserve the norm), then averaged with the k-point weights. The raw
- * v + c ("captured") is kept as a diagnostic.
+ * averaged with the k-point weights. Pseudo method: renormalised per k to
+ * v/(v+c), c/(v+c) (pseudo overlaps do not conserve the norm). PAW method:
+ * not renormalised; 1 − v − c is what the bulk bands do not capture. The
+ * raw v + c ("captured") is kept in both cases.
  */
 #ifndef PAWPROJ_OVERLAP_H
 #define PAWPROJ_OVERLAP_H
@@ -19,6 +22,7 @@
 
 #include "pawproj/error.h"
 #include "pawproj/layout.h"
+#include "pawproj/pawpair.h"
 #include "pawproj/pool.h"
 #include "pawproj/wfset.h"
 
@@ -33,11 +37,12 @@ size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk,
  * element [j][n][m] = <B_(b0+m)|D_(lo+n)> at item j) from ovl_pool, using
  * gather_pool for the gathered defect bands, and the character of every
  * defect band: character (nspin, nd, PP_CHAR_N), identical on all ranks.
+ * paw == NULL: pseudo method; else the PAW terms are added.
  * Collective over the world. */
-pp_status pp_overlap_pseudo(const pp_layout *lay, const pp_wfset *bulk,
-                            const pp_wfset *defect, const double *kweight,
-                            pp_pool *gather_pool, pp_pool *ovl_pool,
-                            double complex **S, double *character,
-                            pp_err *err);
+pp_status pp_overlap_compute(const pp_layout *lay, const pp_wfset *bulk,
+                             const pp_wfset *defect, const pp_pawpair *paw,
+                             const double *kweight, pp_pool *gather_pool,
+                             pp_pool *ovl_pool, double complex **S,
+                             double *character, pp_err *err);
 
 #endif

@@ -9,6 +9,11 @@
  * so the full projector matrix never exists. Gamma-only files: the stored
  * half sphere holds √2·c(G), the projections are real. Noncollinear files:
  * each spinor component is projected separately.
+ *
+ * The same machinery projects on the partial-wave differences
+ * Δφ_j = φ_j − φ̃_j (kind PP_SITE_DIFF): <Δφ_ai|ψ̃_n> is exact in reciprocal
+ * space because ψ̃ is band-limited. It is what the all-electron overlap
+ * needs at sites present in only one of two structures.
  */
 #ifndef PAWPROJ_PROJECTOR_H
 #define PAWPROJ_PROJECTOR_H
@@ -24,7 +29,8 @@
 typedef struct pp_paw {
   int nspecies;                 /* as in the structure */
   const pp_pawdata **data;      /* dataset per species (not owned) */
-  pp_ftable *table;             /* form factors per species (owned) */
+  pp_ftable *table;             /* projector form factors per species (owned) */
+  pp_ftable *dtable;            /* Δφ form factors per species (owned) */
   int natoms;                   /* atoms of the structure */
   int *offset;                  /* first projector of each atom, (natoms+1) */
   int nproj;                    /* projectors of all atoms */
@@ -36,8 +42,25 @@ pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double q
                        pp_paw *paw, pp_err *err);
 void pp_paw_free(pp_paw *paw);
 
+/* What is projected at a site. */
+typedef enum { PP_SITE_PROJ, PP_SITE_DIFF } pp_site_kind;
+
+typedef struct pp_site {
+  double frac[3];       /* position, fractional */
+  int species;          /* index into paw->data */
+  pp_site_kind kind;    /* projectors p̃ or differences φ − φ̃ */
+} pp_site;
+
+/* Projections on a list of sites: out (nb, nspinor, ncol) row-major with
+ * ncol = Σ_sites nproj(species), site s starting at column col0 + its
+ * offset; ldo = nspinor·ncol_total is the row length of out. */
+pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
+                           const pp_wavecar *wc, int k, const double complex *C, int nb,
+                           int64_t ld, double complex *out, int col0, int ncol_total,
+                           pp_err *err);
+
 /* P (nb, nspinor, paw->nproj), row-major, for bands C (nb, ld) of k-point
- * k of wc, atoms of st. */
+ * k of wc, projectors at the atoms of st. */
 pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
                      const double complex *C, int nb, int64_t ld, double complex *P,
                      pp_err *err);

@@ -1,5 +1,5 @@
-/* radial.h — spherical Bessel functions and the projector form factors
- * f_j(q) = ∫ r² j_l(qr) p̃_j(r) dr, tabulated once per dataset on a uniform
+/* radial.h — spherical Bessel functions and radial form factors such as
+ * the projectors' f_j(q) = ∫ r² j_l(qr) p̃_j(r) dr, tabulated once per dataset on a uniform
  * q grid and interpolated (plan once, use for every band and k-point). */
 #ifndef PAWPROJ_RADIAL_H
 #define PAWPROJ_RADIAL_H
@@ -17,8 +17,10 @@ typedef struct pp_ftable {
   double *f;   /* form factors, Bohr^{3/2}, (nj, nq) */
 } pp_ftable;
 
-/* Tabulates f_j(q) for 0 <= q <= qmax (Bohr⁻¹). */
-pp_status pp_ftable_build(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err);
+/* Tabulates f_j(q) = ∫ r² j_l(qr) fn_j(r) dr for 0 <= q <= qmax (Bohr⁻¹),
+ * fn (nj, ng) on the dataset's grid, zero from point gcut on. */
+pp_status pp_ftable_build(const pp_pawdata *d, const double *fn, int gcut, double qmax,
+                          pp_ftable *t, pp_err *err);
 
 /* f_j(q) by 4-point Lagrange interpolation (error ~1e-9 relative). */
 double pp_ftable_eval(const pp_ftable *t, int j, double q);

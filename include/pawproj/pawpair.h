@@ -1,0 +1,49 @@
+/* pawpair.h — the PAW terms of the all-electron overlap between the bands
+ * of a bulk (B) and a defect (D) structure in the same cell (DESIGN §1):
+ *
+ *  <ψ^B_m|ψ^D_n> = <ψ̃^B_m|ψ̃^D_n>
+ *     + Σ_{a matched} P^B*_am Q^a P^D_an
+ *     + Σ_{a in B only} P^B*_am <Δφ^a|ψ̃^D_n>
+ *     + Σ_{b in D only} <ψ̃^B_m|Δφ^b> P^D_bn
+ *     (+ pair terms P^B* <Δφ^a|Δφ^b> P^D between overlapping unmatched
+ *        spheres: NOT included yet, see the issue notes)
+ *
+ * All three sums are one product X_B^H X_D where both sides list the same
+ * sites: matched sites (X_B: projections p̃ at the bulk site; X_D: Q·P at
+ * the defect site), bulk-only sites (X_B: p̃; X_D: Δφ at the bulk site),
+ * defect-only sites (X_B: Δφ at the defect site; X_D: p̃).
+ */
+#ifndef PAWPROJ_PAWPAIR_H
+#define PAWPROJ_PAWPAIR_H
+
+#include <complex.h>
+
+#include "pawproj/pawset.h"
+#include "pawproj/projector.h"
+#include "pawproj/sitematch.h"
+
+typedef struct pp_pawpair {
+  pp_structure species;   /* union of both species lists (names only) */
+  pp_pawset set;          /* datasets per union species */
+  pp_paw paw;             /* form factors per union species */
+  pp_sitematch match;     /* bulk ↔ defect atoms */
+  int nsites;             /* matched + bulk-only + defect-only */
+  pp_site *bside;         /* what the bulk bands are projected on, (nsites) */
+  pp_site *dside;         /* what the defect bands are projected on, (nsites) */
+  unsigned char *applyq;  /* 1 where the defect side gets Q applied, (nsites) */
+  int ncol;               /* Σ nproj over the sites */
+  int nonlyb, nonlyd;     /* unmatched counts */
+} pp_pawpair;
+
+pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk,
+                           const pp_structure *defect, double tol_A, double qmax_A,
+                           pp_pawpair *pp, pp_err *err);
+void pp_pawpair_free(pp_pawpair *pp);
+
+/* S += X_B^H X_D for bulk bands Cb (nbl, ld) and defect bands Cd (nd, ld)
+ * of k-point k; S is column-major (nbl × nd): S[m + n·nbl]. */
+pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k,
+                         const double complex *Cb, int nbl, const double complex *Cd, int nd,
+                         int64_t ld, double complex *S, pp_err *err);
+
+#endif

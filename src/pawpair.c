@@ -1,0 +1,131 @@
+/* pawpair.c — PAW terms of bulk/defect overlaps (see pawpair.h). */
+#include "pawproj/pawpair.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/blas.h"
+
+static int species_index(const pp_structure *u, const char *name) {
+  for (int s = 0; s < u->nspecies; s++)
+    if (!strcmp(u->species[s], name)) return s;
+  return -1;
+}
+
+static pp_status build_union(const pp_structure *b, const pp_structure *d, pp_structure *u, pp_err *err) {
+  memset(u, 0, sizeof *u);
+  u->species = calloc((size_t)(b->nspecies + d->nspecies), sizeof *u->species);
+  if (!u->species) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  const pp_structure *both[2] = {b, d};
+  for (int x = 0; x < 2; x++)
+    for (int s = 0; s < both[x]->nspecies; s++)
+      if (species_index(u, both[x]->species[s]) < 0) memcpy(u->species[u->nspecies++], both[x]->species[s], PP_SPECIES_NAME);
+  return PP_OK;
+}
+
+static void set_site(pp_site *s, const double frac[3], int species, pp_site_kind kind) {
+  memcpy(s->frac, frac, sizeof s->frac);
+  s->species = species;
+  s->kind = kind;
+}
+
+pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const pp_structure *defect,
+                           double tol_A, double qmax_A, pp_pawpair *pp, pp_err *err) {
+  memset(pp, 0, sizeof *pp);
+  PP_CALL(build_union(bulk, defect, &pp->species, err));
+  PP_CALL(pp_pawset_load(datasets, &pp->species, &pp->set, err));
+  PP_CALL(pp_paw_setup(&pp->species, pp->set.ptr, qmax_A, &pp->paw, err));
+  PP_CALL(pp_sitematch_build(bulk, defect, tol_A, &pp->match, err));
+  const int n = bulk->natoms + defect->natoms;
+  pp->bside = calloc((size_t)n + 1, sizeof *pp->bside);
+  pp->dside = calloc((size_t)n + 1, sizeof *pp->dside);
+  pp->applyq = calloc((size_t)n + 1, 1);
+  if (!pp->bside || !pp->dside || !pp->applyq) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  int i = 0;
+  for (int a = 0; a < bulk->natoms; a++) {
+    const int s = species_index(&pp->species, bulk->species[bulk->type[a]]);
+    const int b = pp->match.b2d[a];
+    set_site(&pp->bside[i], bulk->frac[a], s, PP_SITE_PROJ);
+    if (b >= 0) {
+      set_site(&pp->dside[i], defect->frac[b], s, PP_SITE_PROJ);
+      pp->applyq[i] = 1;
+    } else {
+      set_site(&pp->dside[i], bulk->frac[a], s, PP_SITE_DIFF);
+      pp->nonlyb++;
+    }
+    pp->ncol += pp->set.data[s].nproj;
+    i++;
+  }
+  for (int b = 0; b < defect->natoms; b++) {
+    if (pp->match.d2b[b] >= 0) continue;
+    const int s = species_index(&pp->species, defect->species[defect->type[b]]);
+    set_site(&pp->bside[i], defect->frac[b], s, PP_SITE_DIFF);
+    set_site(&pp->dside[i], defect->frac[b], s, PP_SITE_PROJ);
+    pp->ncol += pp->set.data[s].nproj;
+    pp->nonlyd++;
+    i++;
+  }
+  pp->nsites = i;
+  return PP_OK;
+}
+
+void pp_pawpair_free(pp_pawpair *pp) {
+  pp_paw_free(&pp->paw);
+  pp_pawset_free(&pp->set);
+  pp_sitematch_free(&pp->match);
+  free(pp->species.species);
+  free(pp->bside);
+  free(pp->dside);
+  free(pp->applyq);
+  memset(pp, 0, sizeof *pp);
+}
+
+/* Applies Q^a in place to the columns of flagged sites of each row. */
+static void apply_q(const pp_pawpair *pp, int nspinor, double complex *X, int nrows) {
+  const int ldx = nspinor * pp->ncol;
+  double complex tmp[64];
+  for (int r = 0; r < nrows; r++)
+    for (int sp = 0; sp < nspinor; sp++) {
+      int col = 0;
+      for (int i = 0; i < pp->nsites; i++) {
+        const pp_pawdata *d = &pp->set.data[pp->dside[i].species];
+        double complex *x = X + (size_t)r * ldx + (size_t)sp * pp->ncol + col;
+        col += d->nproj;
+        if (!pp->applyq[i]) continue;
+        int i0 = 0;
+        for (int a = 0; a < d->nj; a++) {
+          const int na = 2 * d->l[a] + 1;
+          for (int m = 0; m < na; m++) tmp[i0 + m] = 0;
+          int j0 = 0;
+          for (int b = 0; b < d->nj; b++) {
+            if (d->l[a] == d->l[b])
+              for (int m = 0; m < na; m++) tmp[i0 + m] += d->Q[a * d->nj + b] * x[j0 + m];
+            j0 += 2 * d->l[b] + 1;
+          }
+          i0 += na;
+        }
+        memcpy(x, tmp, sizeof *x * (size_t)d->nproj);
+      }
+    }
+}
+
+pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb,
+                         int nbl, const double complex *Cd, int nd, int64_t ld, double complex *S,
+                         pp_err *err) {
+  const int ldx = wc->nspinor * pp->ncol;
+  double complex *XB = malloc(sizeof *XB * ((size_t)nbl * ldx + 1));
+  double complex *XD = malloc(sizeof *XD * ((size_t)nd * ldx + 1));
+  pp_status st = PP_OK;
+  if (!XB || !XD) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
+  PP_TRY(pp_project_sites(&pp->paw, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, err));
+  PP_TRY(pp_project_sites(&pp->paw, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, err));
+  apply_q(pp, wc->nspinor, XD, nd);
+  if (nbl > 0 && nd > 0) {
+    const double complex one = 1;
+    zgemm_("C", "N", &nbl, &nd, &ldx, &one, XB, &ldx, XD, &ldx, &one, S, &nbl);
+  }
+done:
+  free(XB);
+  free(XD);
+  return st;
+}

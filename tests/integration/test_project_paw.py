@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""project --method paw on the shipped GPAW example (Si8, Si7 vacancy):
+bulk against itself is exactly valence for occupied and conduction for
+empty bands (1e-6); the vacancy's deep bands keep ~all their weight in the
+bulk basis, its gap levels are mixed; rank count does not matter (1e-12)."""
+import json
+import os
+import tempfile
+
+import h5py
+import numpy as np
+
+from common import Checker, REPO, run
+
+c = Checker("project-paw")
+root = os.path.join(REPO, "tests", "data", "si8")
+bulk, vac = os.path.join(root, "bulk"), os.path.join(root, "vacancy")
+with tempfile.TemporaryDirectory() as tmp:
+    js = os.path.join(tmp, "self.json")
+    run(["project", "--bulk", bulk, "--defect", bulk, "--datasets", bulk, "--bands", "1-24", "--json", js], 2)
+    for b in json.load(open(js))["bands"]:
+        side = b["valence"] if b["occupation"] > 0.5 else b["conduction"]
+        c.check(abs(side - 1) < 1e-6 and abs(b["outside"]) < 1e-6,
+                "bulk vs bulk band %d: %s %.2e" % (b["band"], "valence" if b["occupation"] > 0.5 else "conduction", side - 1))
+    res = []
+    for nranks in (1, 2, 4):
+        js = os.path.join(tmp, "v%d.json" % nranks)
+        h5 = os.path.join(tmp, "v%d.h5" % nranks)
+        run(["project", "--bulk", bulk, "--defect", vac, "--datasets", bulk, "--bands", "1-22",
+             "--json", js, "--h5", h5], nranks)
+        with h5py.File(h5, "r") as f:
+            res.append((json.load(open(js))["bands"], f["overlaps"][()], f["site_match_bulk_to_defect"][()],
+                        f.attrs["method"]))
+    bands, ovl, match, method = res[0]
+    c.check(method in ("paw", b"paw"), "HDF5 method attribute")
+    c.check(match[0] == -1 and list(match[1:]) == list(range(7)), "site matching: bulk atom 0 is the vacancy: %s" % match)
+    for b2, o2, _, _ in res[1:]:
+        c.check(np.max(np.abs(o2 - ovl)) < 1e-12, "overlaps 1 rank = N ranks (%.1e)" % np.max(np.abs(o2 - ovl)))
+        c.check(np.allclose([(x["valence"], x["conduction"]) for x in b2],
+                            [(x["valence"], x["conduction"]) for x in bands], atol=1e-12, rtol=0), "character 1 = N ranks")
+    deep = bands[0]
+    c.check(abs(deep["valence"] + deep["conduction"] - 1) < 2e-3 and deep["valence"] > 0.99,
+            "deepest vacancy band stays in the bulk valence basis: v=%.4f c=%.4f" % (deep["valence"], deep["conduction"]))
+    for b in bands:
+        c.check(-1e-9 < b["outside"] < 0.5, "band %d outside %.3f in [0, 0.5)" % (b["band"], b["outside"]))
+    gap = [b for b in bands if b["band"] in (14, 15, 16)]
+    c.check(all(b["conduction"] > 0.05 and b["valence"] > 0.5 for b in gap),
+            "vacancy levels 14-16 are mixed: %s" % [(b["band"], round(b["valence"], 3), round(b["conduction"], 3)) for b in gap])
+    p = run(["project", "--bulk", bulk, "--defect", vac], check=False)
+    c.check(p.returncode == 2 and "--datasets" in p.stderr, "paw without datasets explains: " + p.stderr)
+c.close()

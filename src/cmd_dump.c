@@ -159,7 +159,7 @@ pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv) {
   PP_TRY(pp_pool_create(&ctx->pools, "read", "io-buffer", NULL, 0, &io, err));
   pp_wfset set;
   double t0 = MPI_Wtime();
-  PP_TRY(pp_wfset_read(&lay, wc, 0, wc->nbands, wf, io, ctx->quiet ? NULL : "WAVECAR", &set, err));
+  PP_TRY(pp_wfset_read(&lay, wc, 0, wc->nbands, 0, wf, io, ctx->quiet ? NULL : "WAVECAR", &set, err));
   pp_stage_done(ctx, "read", &t0, set.bytes_read, 0);
   st = collect(&lay, wc, &set, &loc, err);
   PP_TRY(pp_agree(st, err, ctx->world));

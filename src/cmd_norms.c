@@ -148,7 +148,7 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   PP_TRY(pp_pool_create(&ctx->pools, "read", "io-buffer", NULL, 0, &io, err));
   pp_wfset bands;
   double t0 = MPI_Wtime();
-  PP_TRY(pp_wfset_read(&lay, wc, 0, wc->nbands, wf, io, ctx->quiet ? NULL : "WAVECAR", &bands, err));
+  PP_TRY(pp_wfset_read(&lay, wc, 0, wc->nbands, 0, wf, io, ctx->quiet ? NULL : "WAVECAR", &bands, err));
   PP_TRY(pp_pool_release(io, err));
   pp_stage_done(ctx, "read", &t0, bands.bytes_read, 0);
   PP_TRY(pp_pool_create(&ctx->pools, "project", "projections", &wf, 1, &proj, err));

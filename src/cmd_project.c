@@ -27,6 +27,7 @@ static const pp_optdef project_opts[] = {
     {"window", "EV", "half-width of the default band window around E_Fermi (1.0 eV)"},
     {"json", "FILE", "write the band table as JSON ('-' = stdout)"},
     {"h5", "FILE", "write overlaps, energies, k-points, weights (parallel HDF5)"},
+    {"flip-spin", NULL, "project spin-up defect bands on spin-down bulk bands (and back)"},
     {"kgroups", "N", "number of k-point groups (default: automatic)"},
     {"variant", "V", "force the WAVECAR variant of both inputs"},
     {NULL, NULL, NULL}};
@@ -231,8 +232,8 @@ static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err)
   PP_CALL(pp_pool_create(pools, "read", "io-buffer", NULL, 0, &io, err));
   pp_wfset bulk, defect;
   double t0 = MPI_Wtime();
-  PP_CALL(pp_wfset_read(&r->lay, bwc, 0, bwc->nbands, bwf, io, ctx->quiet ? NULL : "bulk", &bulk, err));
-  PP_CALL(pp_wfset_read(&r->lay, &r->defect.wc, r->lo, r->hi, dwf, io, ctx->quiet ? NULL : "defect",
+  PP_CALL(pp_wfset_read(&r->lay, bwc, 0, bwc->nbands, pp_args_has(a, "flip-spin"), bwf, io, ctx->quiet ? NULL : "bulk", &bulk, err));
+  PP_CALL(pp_wfset_read(&r->lay, &r->defect.wc, r->lo, r->hi, 0, dwf, io, ctx->quiet ? NULL : "defect",
                         &defect, err));
   PP_CALL(pp_pool_release(io, err));
   pp_stage_done(ctx, "read", &t0, bulk.bytes_read + defect.bytes_read, 0);

@@ -61,7 +61,7 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
                         (void **)S, err));
   const int gamma = pp_variant_is_gamma(bwc->variant);
   for (int j = 0; j < bulk->nlocal; j++) {
-    const int s = bulk->item[j] / bwc->nkpts, k = bulk->item[j] % bwc->nkpts;
+    const int k = bulk->item[j] % bwc->nkpts;
     const int ld = (int)pp_wavecar_nstored(bwc, k);
     PP_CALL(gather_defect(lay, def, j, ld, all, err));
     double complex *Sj = *S + (size_t)j * nd * nbl;
@@ -78,7 +78,7 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
         double complex *x = Sj + (size_t)n * nbl + m;
         if (gamma) *x = creal(*x);
         const double p = creal(*x) * creal(*x) + cimag(*x) * cimag(*x);
-        const int valence = bwc->occ[pp_wavecar_idx(bwc, s, k, bulk->b0 + m)] > PP_OCC_VALENCE;
+        const int valence = bwc->occ[pp_wavecar_idx(bwc, pp_wfset_spin(bulk, j), k, bulk->b0 + m)] > PP_OCC_VALENCE;
         r[2 * n + (valence ? 0 : 1)] += p;
       }
     }

@@ -55,7 +55,7 @@ static pp_status read_local(const pp_layout *lay, const pp_wavecar *wc,
     PP_CALL(pp_bytesrc_open(wc->path, &src, err));
   pp_status st = PP_OK;
   for (int j = 0; j < set->nlocal; j++) {
-    const int s = set->item[j] / wc->nkpts, k = set->item[j] % wc->nkpts;
+    const int s = pp_wfset_spin(set, j), k = set->item[j] % wc->nkpts;
     const int64_t ld = pp_wavecar_nstored(wc, k);
     PP_TRY(pp_pool_alloc(wf_pool, (size_t)set->nb * (size_t)ld * 16 + 16,
                          (void **)&set->c[j], err));
@@ -73,9 +73,12 @@ done:
 }
 
 pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
-                        int hi, pp_pool *wf_pool, pp_pool *io_pool,
+                        int hi, int flip, pp_pool *wf_pool, pp_pool *io_pool,
                         const char *progress, pp_wfset *set, pp_err *err) {
   memset(set, 0, sizeof *set);
+  if (flip && wc->nspin != 2)
+    PP_FAIL(err, PP_ERR_ARG, "%s: spin flip needs a spin-polarised (ISPIN = 2) file", wc->path);
+  set->flip = flip;
   set->wc = wc;
   set->lo = lo;
   set->hi = hi;

@@ -25,6 +25,7 @@ typedef struct pp_wfset {
   int *item;             /* item ids s·nkpts + k, (nlocal) */
   double complex **c;    /* coefficients per item, (nlocal)(nb, nstored) */
   double bytes_read;     /* bytes this rank read from the file */
+  int flip;              /* 1: item (s, k) holds the file's spin 1 − s */
 } pp_wfset;
 
 /* Bytes this rank needs for the set (coefficients + read buffer). */
@@ -32,9 +33,16 @@ size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
                      int hi);
 
 /* Reads the slice; collective over the world (errors agreed). `progress`
- * non-NULL prints per-item progress on world rank 0 to stderr. */
+ * non-NULL prints per-item progress on world rank 0 to stderr. flip = 1
+ * (spin-polarised files only) stores spin 1 − s under item (s, k), so a
+ * defect's spin-up bands meet the bulk's spin-down bands. */
 pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
-                        int hi, pp_pool *wf_pool, pp_pool *io_pool,
+                        int hi, int flip, pp_pool *wf_pool, pp_pool *io_pool,
                         const char *progress, pp_wfset *set, pp_err *err);
+
+/* Spin of the file that item j of the set holds. */
+static inline int pp_wfset_spin(const pp_wfset *set, int j) {
+  return (set->item[j] / set->wc->nkpts) ^ set->flip;
+}
 
 #endif

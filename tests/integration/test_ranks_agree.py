@@ -59,4 +59,16 @@ with tempfile.TemporaryDirectory() as tmp:
                 side = b["valence"] if b["occupation"] > 0.5 else b["conduction"]
                 c.check(side > 0.5, "%s band %d spin %d lies on its own side (%.3f)"
                         % (name, b["band"], b["spin"], side))
+# --flip-spin: ga4-spin is non-magnetic, so spin-up bands projected on the
+# spin-down bulk give the same character as without the flip (2 ranks).
+ga4 = os.path.join(SHARED_VASP, "ga4-spin")
+if os.path.isdir(ga4):
+    base = ["project", "--method", "pseudo", "--bulk", ga4, "--defect", ga4, "--bands", "5-8", "--json", "-"]
+    a = json.loads(run(base, 2).stdout)["bands"]
+    b = json.loads(run(base + ["--flip-spin"], 2).stdout)["bands"]
+    c.check(np.allclose([x["valence"] for x in a], [x["valence"] for x in b], atol=1e-6), "flip-spin on a non-magnetic file")
+si8b = os.path.join(si8, "bulk")
+if os.path.isdir(si8b):
+    p = run(["project", "--method", "pseudo", "--bulk", si8b, "--defect", si8b, "--flip-spin"], check=False)
+    c.check(p.returncode != 0 and "ISPIN = 2" in p.stderr, "flip-spin needs ISPIN=2: " + p.stderr)
 c.close()

@@ -128,12 +128,15 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
     const pp_ftable *t = sites[a].kind == PP_SITE_PROJ ? &paw->table[sites[a].species]
                                                        : &paw->dtable[sites[a].species];
     const double *f = sites[a].frac;
+    /* Independent per G: threads change no result. */
+#pragma omp parallel for schedule(static)
     for (int64_t g = 0; g < npw; g++) {
       const double arg = 2 * M_PI * (kp.kg[3 * g] * f[0] + kp.kg[3 * g + 1] * f[1] + kp.kg[3 * g + 2] * f[2]);
       /* Gamma-only: fold c(−G) = c(G)* into the stored √2·c(G). */
       const double w = (gamma && g > 0) ? sqrt(2.0) : 1.0;
       phase[g] = w * pref * CMPLX(cos(arg), sin(arg));
     }
+#pragma omp parallel for schedule(static)
     for (int64_t g = 0; g < npw; g++) {
       double u[3] = {0, 0, 1};
       if (kp.qlen[g] > 1e-12)

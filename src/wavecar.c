@@ -398,6 +398,7 @@ pp_status pp_wavecar_read_bands(const pp_wavecar *wc, pp_bytesrc *src, int s,
       double complex *dst = out + (int64_t)(done + j) * ld;
       if (wc->coef_bytes == 8) {
         const float *f = (const float *)rec;
+#pragma omp parallel for schedule(static)
         for (int64_t g = 0; g < nst; g++)
           dst[g] = CMPLX((double)f[2 * g], (double)f[2 * g + 1]);
       } else {

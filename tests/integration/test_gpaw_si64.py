@@ -48,4 +48,30 @@ with tempfile.TemporaryDirectory() as tmp:
         c.check(np.allclose([(b["valence"], b["conduction"]) for b in r],
                             [(b["valence"], b["conduction"]) for b in res[0]], rtol=0, atol=1e-12),
                 "1 rank = N ranks")
+    # All-electron band character (method paw).
+    js = os.path.join(tmp, "self.json")
+    nb = json.load(open(os.path.join(bulk, "gpaw_reference.json")))["nbands"]
+    run(["project", "--bulk", bulk, "--defect", bulk, "--datasets", bulk, "--bands", "1-%d" % nb, "--json", js], 2)
+    worst = max(abs((b["valence"] if b["occupation"] > 0.5 else b["conduction"]) - 1)
+                for b in json.load(open(js))["bands"])
+    c.check(worst < 1e-6, "bulk vs bulk: every band 100%% on its own side (worst %.1e)" % worst)
+    vref = json.load(open(os.path.join(vac, "gpaw_reference.json")))
+    nocc = int(round(vref["nelectrons"] / 2))
+    res = []
+    for nranks in (1, 2, 4):
+        js = os.path.join(tmp, "paw%d.json" % nranks)
+        run(["project", "--bulk", bulk, "--defect", vac, "--datasets", bulk, "--bands", "1-%d" % vref["nbands"],
+             "--json", js], nranks)
+        res.append(json.load(open(js))["bands"])
+    for r in res[1:]:
+        c.check(np.allclose([(b["valence"], b["conduction"]) for b in r],
+                            [(b["valence"], b["conduction"]) for b in res[0]], rtol=0, atol=1e-12),
+                "paw: 1 rank = N ranks")
+    deep = [b for b in res[0] if b["band"] <= nocc // 2]
+    worst = max(abs(b["valence"] + b["conduction"] - 1) for b in deep)
+    c.check(worst < 1e-3, "paw: v + c within 1e-3 of 1 for the lower half of the valence bands (worst %.1e)" % worst)
+    top = [b for b in res[0] if nocc - 2 <= b["band"] <= nocc + 2]
+    c.check(any(0.05 < b["valence"] < 0.95 and b["conduction"] > 0.05 for b in top),
+            "paw: vacancy levels near the gap have mixed character: %s" %
+            [(b["band"], round(b["valence"], 3), round(b["conduction"], 3)) for b in top])
 c.close()

@@ -4,7 +4,7 @@ in VASP format.
 
 Usage:
   gpaw_example.py --size 8|64 --kpts gamma|222 --encut 250 --out DIR [--spin]
-                  [--all-k] [--no-check]
+                  [--width EV] [--all-k] [--keep-txt] [--no-check]
   mpirun -np 2 /usr/bin/python3 gpaw_example.py ...      (GPAW's MPI)
 
 Runs GPAW (plane-wave mode, PBE, the Si.PBE dataset of Debian's gpaw-data)
@@ -23,7 +23,11 @@ writes DIR/bulk and DIR/vacancy, each with
 Both runs use the same k-point set: --kpts 222 is the 2x2x2 Monkhorst-Pack
 mesh (k = ±1/4), reduced by time reversal only (k and -k), which does not
 depend on the structure (--all-k: no reduction at all); --kpts gamma is the
-Gamma point alone.
+Gamma point alone.  Bands: occupied + 8 (size 8) or + 16 (size 64).
+Fermi-Dirac smearing 0.01 eV (0.05 eV with --spin).  --spin makes both runs
+spin-polarised (ISPIN=2); the vacancy starts with 0.5 μB on each of its four
+neighbours.  Nothing is written unless every check below passes for both
+structures.
 
 Conventions (each one is checked numerically before anything is written):
   * ENCUT sphere: GPAW keeps G when ½|k+G|² <= ecut (Hartree, Bohr); VASP
@@ -121,13 +125,16 @@ def run_gpaw(atoms, args, label, nbands, spinpol):
         kpts = {"size": (2, 2, 2)}
         symmetry = "off" if args.all_k else {"point_group": False, "time_reversal": True}
     # Davidson leaves the bands S-orthonormal to ~1e-13 whatever the SCF
-    # tolerance; size 8 is cheap enough to converge all but the top 4 bands.
-    conv = {"eigenstates": 1e-10, "bands": "occupied"}
+    # tolerance.  Size 8 is cheap: converge all but the top 4 bands tightly;
+    # size 64: occupied bands, GPAW's default density criterion (1e-4), to
+    # stay near 1-2 min.
     if args.size == 8:
-        conv.update(density=1e-6, bands=-4)
+        conv = {"eigenstates": 1e-10, "density": 1e-6, "bands": -4}
+    else:
+        conv = {"eigenstates": 1e-9, "density": 1e-4, "bands": "occupied"}
     calc = GPAW(mode=PW(ecut), xc="PBE", setups="paw", kpts=kpts, nbands=nbands,
                 symmetry=symmetry, spinpol=spinpol,
-                occupations=FermiDirac(0.01),
+                occupations=FermiDirac(args.width),
                 eigensolver="dav",
                 convergence=conv,
                 txt=os.path.join(args.out, f"gpaw_{label}.txt") if args.keep_txt else None)
@@ -138,7 +145,7 @@ def run_gpaw(atoms, args, label, nbands, spinpol):
         f"({calc.wfs.kd.nibzkpts} k, {nbands} bands, grid {calc.wfs.gd.N_c.tolist()}, "
         f"dtype {calc.wfs.dtype.__name__})")
     params = {"mode": f"PW(ecut={ecut!r} eV)", "xc": "PBE", "kpts": kpts,
-              "symmetry": symmetry, "spinpol": spinpol, "occupations": "FermiDirac(0.01 eV)",
+              "symmetry": symmetry, "spinpol": spinpol, "occupations": f"FermiDirac({args.width} eV)",
               "eigensolver": "dav", "convergence": conv}
     return calc, params
 
@@ -297,13 +304,13 @@ def dataset_xml(setup, pt_jg):
     return "".join(out)
 
 
-def write_poscar(path, atoms, spos_ac, title):
-    cell = atoms.cell[:]
+def write_poscar(path, lattice, spos_ac, title):
+    cell = np.asarray(lattice)
     with open(path, "w") as f:
         f.write(title + "\n1.0\n")
         for v in cell:
             f.write("  " + " ".join(f"{x:21.16f}" for x in v) + "\n")
-        f.write("  Si\n  " + str(len(atoms)) + "\nDirect\n")
+        f.write("  Si\n  " + str(len(spos_ac)) + "\nDirect\n")
         for p in spos_ac:
             f.write("  " + " ".join(f"{x:19.16f}" for x in p) + "\n")
 
@@ -327,8 +334,9 @@ def r10(x):
     return float(f"{x:.10g}")
 
 
-def export(calc, atoms, data, outdir, label, args, params):
-    """Check every convention and write one VASP-format directory (rank 0)."""
+def prepare(calc, atoms, data, label, args, params):
+    """Convert one run to VASP conventions and check every convention
+    (rank 0).  Nothing is written here; see write_dir."""
     wfs = calc.wfs
     setup = wfs.setups[0]
     nspin, nk, nb = wfs.nspins, wfs.kd.nibzkpts, wfs.bd.nbands
@@ -409,18 +417,9 @@ def export(calc, atoms, data, outdir, label, args, params):
     if occs.max() > 1 + 1e-9 or occs.min() < -1e-9:
         raise SystemExit(f"[{label}] occupations outside [0, 1]; nothing written")
 
-    # ---- write
-    os.makedirs(outdir, exist_ok=True)
-    info = W.write_wavecar(os.path.join(outdir, "WAVECAR"), lattice, args.encut, efermi, kpts,
-                           eigs, occs, lambda s, k, b: C_vasp[s][k][b], rtag=45200)
-    write_poscar(os.path.join(outdir, "POSCAR"), atoms, spos,
-                 f"Si{natoms} {label} (GPAW {gpaw.__version__} example for pawproj)")
     nbz = wfs.kd.nbzkpts
     iw = np.rint(wk * nbz).astype(int)
-    assert np.allclose(iw, wk * nbz)
-    write_ibzkpt(os.path.join(outdir, "IBZKPT"), kpts, iw)
-    with open(os.path.join(outdir, "dataset_Si.xml"), "w") as f:
-        f.write(dataset_xml(setup, pt_jg))
+    assert np.allclose(iw, wk * nbz), "k weights are not multiples of 1/nbz"
 
     labels = []
     for j, l in enumerate(setup.l_j):
@@ -484,12 +483,29 @@ def export(calc, atoms, data, outdir, label, args, params):
     }
     if nspin == 2:
         ref["magnetic_moment"] = float(calc.get_magnetic_moment())
+    return {"label": label, "ref": ref, "C": C_vasp, "eigs": eigs, "occs": occs,
+            "lattice": lattice, "efermi": efermi, "kpts": kpts, "iw": iw, "spos": spos,
+            "natoms": natoms, "xml": dataset_xml(setup, pt_jg)}
+
+
+def write_dir(outdir, job, encut):
+    """Write one VASP-format directory from a prepared job (rank 0)."""
+    label = job["label"]
+    C = job["C"]
+    os.makedirs(outdir, exist_ok=True)
+    info = W.write_wavecar(os.path.join(outdir, "WAVECAR"), job["lattice"], encut, job["efermi"],
+                           job["kpts"], job["eigs"], job["occs"], lambda s, k, b: C[s][k][b],
+                           rtag=45200)
+    write_poscar(os.path.join(outdir, "POSCAR"), job["lattice"], job["spos"],
+                 f"Si{job['natoms']} {label} (GPAW {gpaw.__version__} example for pawproj)")
+    write_ibzkpt(os.path.join(outdir, "IBZKPT"), job["kpts"], job["iw"])
+    with open(os.path.join(outdir, "dataset_Si.xml"), "w") as f:
+        f.write(job["xml"])
     with open(os.path.join(outdir, "gpaw_reference.json"), "w") as f:
-        json.dump(ref, f, separators=(",", ":"))
+        json.dump(job["ref"], f, separators=(",", ":"))
     say(f"[{label}] wrote {outdir}: WAVECAR (reclen {info['reclen']}, "
         f"{os.path.getsize(os.path.join(outdir, 'WAVECAR'))} bytes), POSCAR, IBZKPT, "
         f"gpaw_reference.json, dataset_Si.xml")
-    return ref, C_vasp
 
 
 def check_with_pymatgen(outdir, ref, C_vasp, label):
@@ -525,18 +541,23 @@ def main(argv=None):
     ap.add_argument("--encut", type=float, default=250.0, help="VASP ENCUT in eV (default 250)")
     ap.add_argument("--out", required=True, help="output directory (bulk/ and vacancy/ inside)")
     ap.add_argument("--spin", action="store_true", help="spin-polarised runs (ISPIN=2)")
+    ap.add_argument("--width", type=float, default=None,
+                    help="Fermi-Dirac width in eV (default 0.01; 0.05 with --spin, where the "
+                         "vacancy's partly filled degenerate level makes 0.01 slosh)")
     ap.add_argument("--all-k", action="store_true",
                     help="222 only: no time-reversal reduction (all 8 mesh points)")
     ap.add_argument("--keep-txt", action="store_true", help="keep GPAW's text logs in --out")
     ap.add_argument("--no-check", action="store_true", help="skip the pymatgen read-back")
     args = ap.parse_args(argv)
+    if args.width is None:
+        args.width = 0.05 if args.spin else 0.01
 
     t_all = time.time()
     if world.rank == 0:
         os.makedirs(args.out, exist_ok=True)
     bulk_atoms, vac_atoms, neighbours = structures(args.size)
     extra = 8 if args.size == 8 else 16
-    kset = []
+    kset, jobs = [], []
     for label, atoms in (("bulk", bulk_atoms), ("vacancy", vac_atoms)):
         nval = 4 * len(atoms)
         nbands = (nval + 1) // 2 + extra
@@ -548,13 +569,19 @@ def main(argv=None):
         kset.append(calc.wfs.kd.ibzk_kc.copy())
         data = collect(calc)
         if world.rank == 0:
-            ref, C = export(calc, atoms, data, os.path.join(args.out, label), label, args, params)
-            if not args.no_check:
-                check_with_pymatgen(os.path.join(args.out, label), ref, C, label)
+            jobs.append(prepare(calc, atoms, data, label, args, params))
         world.barrier()
-    assert np.array_equal(kset[0], kset[1]), "bulk and vacancy k-point sets differ"
-    say(f"k-point sets of bulk and vacancy identical ({len(kset[0])} k); total {time.time() - t_all:.1f} s")
-
+    if not np.array_equal(kset[0], kset[1]):
+        raise SystemExit("bulk and vacancy k-point sets differ; nothing written")
+    say(f"k-point sets of bulk and vacancy identical ({len(kset[0])} k); all checks passed")
+    if world.rank == 0:
+        for job in jobs:
+            outdir = os.path.join(args.out, job["label"])
+            write_dir(outdir, job, args.encut)
+            if not args.no_check:
+                check_with_pymatgen(outdir, job["ref"], job["C"], job["label"])
+    world.barrier()
+    say(f"total {time.time() - t_all:.1f} s")
 
 if __name__ == "__main__":
     main()

@@ -26,7 +26,6 @@ import shutil
 import sys
 import time
 
-import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pawproj_tools import wavecar as W  # noqa: E402

@@ -7,6 +7,13 @@ wavecar
     plane-wave sphere in VASP file order for every WAVECAR variant, a
     writer for all four precision tags (45200, 45210, 53300, 53310) and a
     simple reader.  See README.md next to this file for the conventions.
+
+Scripts in this folder (run with /usr/bin/python3)
+--------------------------------------------------
+check_wavecar.py
+    wavecar.py and ../make_variants.py against pymatgen on the real files.
+check_gpaw_export.py
+    a directory written by ../gpaw_example.py, from its files alone.
 """
 
 __all__ = ["wavecar"]

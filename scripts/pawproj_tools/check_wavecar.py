@@ -89,7 +89,8 @@ def main():
         out = os.path.join(tmp, case)
         r = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "make_variants.py"),
                             path, out], capture_output=True, text=True)
-        check(r.returncode == 0, f"{case}: make_variants.py ran\n{r.stdout}{r.stderr}")
+        check(r.returncode == 0, f"{case}: make_variants.py ran"
+              + ("" if r.returncode == 0 else f"\n{r.stdout}{r.stderr}"))
         for rtag in (45210, 53300, 53310):
             vpath = os.path.join(out, f"WAVECAR.{rtag}")
             pmv = PmWavecar(vpath)

@@ -49,7 +49,7 @@ from __future__ import annotations
 import gzip
 import math
 import os
-from typing import Callable, Iterator, Sequence
+from typing import Iterator
 
 import numpy as np
 

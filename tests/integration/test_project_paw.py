@@ -46,6 +46,15 @@ with tempfile.TemporaryDirectory() as tmp:
     gap = [b for b in bands if b["band"] in (14, 15, 16)]
     c.check(all(b["conduction"] > 0.05 and b["valence"] > 0.5 for b in gap),
             "vacancy levels 14-16 are mixed: %s" % [(b["band"], round(b["valence"], 3), round(b["conduction"], 3)) for b in gap])
+    # Swapping the roles turns bulk-only sites into defect-only sites: a
+    # different code path (projections on φ−φ̃ of the other structure's
+    # bands) that must give the Hermitian conjugate.
+    h5r = os.path.join(tmp, "swapped.h5")
+    run(["project", "--bulk", vac, "--defect", bulk, "--datasets", bulk, "--bands", "1-24", "--h5", h5r], 2)
+    with h5py.File(h5r, "r") as f:
+        swapped = f["overlaps"][()]
+    d = np.max(np.abs(ovl - np.conj(np.swapaxes(swapped, 2, 3))))
+    c.check(d < 1e-12, "<B|D> = <D|B>* with roles swapped (%.1e)" % d)
     p = run(["project", "--bulk", bulk, "--defect", vac], check=False)
     c.check(p.returncode == 2 and "--datasets" in p.stderr, "paw without datasets explains: " + p.stderr)
 c.close()

@@ -92,18 +92,7 @@ static void apply_q(const pp_pawpair *pp, int nspinor, double complex *X, int nr
         double complex *x = X + (size_t)r * ldx + (size_t)sp * pp->ncol + col;
         col += d->nproj;
         if (!pp->applyq[i]) continue;
-        int i0 = 0;
-        for (int a = 0; a < d->nj; a++) {
-          const int na = 2 * d->l[a] + 1;
-          for (int m = 0; m < na; m++) tmp[i0 + m] = 0;
-          int j0 = 0;
-          for (int b = 0; b < d->nj; b++) {
-            if (d->l[a] == d->l[b])
-              for (int m = 0; m < na; m++) tmp[i0 + m] += d->Q[a * d->nj + b] * x[j0 + m];
-            j0 += 2 * d->l[b] + 1;
-          }
-          i0 += na;
-        }
+        pp_pawdata_apply_q(d, x, tmp);
         memcpy(x, tmp, sizeof *x * (size_t)d->nproj);
       }
     }

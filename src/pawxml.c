@@ -21,6 +21,21 @@ void pp_pawdata_free(pp_pawdata *d) {
   memset(d, 0, sizeof *d);
 }
 
+void pp_pawdata_apply_q(const pp_pawdata *d, const double _Complex *p, double _Complex *out) {
+  int i0 = 0;
+  for (int i = 0; i < d->nj; i++) {
+    const int ni = 2 * d->l[i] + 1;
+    for (int m = 0; m < ni; m++) out[i0 + m] = 0;
+    int j0 = 0;
+    for (int j = 0; j < d->nj; j++) {
+      if (d->l[i] == d->l[j])
+        for (int m = 0; m < ni; m++) out[i0 + m] += d->Q[i * d->nj + j] * p[j0 + m];
+      j0 += 2 * d->l[j] + 1;
+    }
+    i0 += ni;
+  }
+}
+
 double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g, int n) {
   double s = 0;
   for (int i = 0; i < n; i++) s += f[i] * g[i] * d->r[i] * d->r[i] * d->dr[i];

@@ -188,22 +188,7 @@ void pp_paw_apply_q(const pp_paw *paw, const pp_structure *st, int nspinor,
                     const double complex *P, double complex *out) {
   for (int s = 0; s < nspinor; s++)
     for (int a = 0; a < st->natoms; a++) {
-      const pp_pawdata *d = paw->data[st->type[a]];
-      const double complex *p = P + (int64_t)s * paw->nproj + paw->offset[a];
-      double complex *o = out + (int64_t)s * paw->nproj + paw->offset[a];
-      int i0 = 0;
-      for (int i = 0; i < d->nj; i++) {
-        const int ni = 2 * d->l[i] + 1;
-        for (int m = 0; m < ni; m++) o[i0 + m] = 0;
-        int j0 = 0;
-        for (int j = 0; j < d->nj; j++) {
-          if (d->l[i] == d->l[j]) {
-            const double q = d->Q[i * d->nj + j];
-            for (int m = 0; m < ni; m++) o[i0 + m] += q * p[j0 + m];
-          }
-          j0 += 2 * d->l[j] + 1;
-        }
-        i0 += ni;
-      }
+      const int64_t off = (int64_t)s * paw->nproj + paw->offset[a];
+      pp_pawdata_apply_q(paw->data[st->type[a]], P + off, out + off);
     }
 }

@@ -34,6 +34,11 @@ typedef struct pp_pawdata {
 pp_status pp_pawxml_read(const char *path, pp_pawdata *d, pp_err *err);
 void pp_pawdata_free(pp_pawdata *d);
 
+/* out = Q·p for one atom's projections p (nproj values, channel-major,
+ * m fastest): Q is diagonal in m and couples channels of equal l only.
+ * out must not alias p. */
+void pp_pawdata_apply_q(const pp_pawdata *d, const double _Complex *p, double _Complex *out);
+
 /* ∫ f g r² dr on the dataset's grid (first n points). */
 double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g,
                      int n);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct pp_block {
   struct pp_block *next;
@@ -75,7 +76,18 @@ pp_status pp_pool_alloc(pp_pool *pool, size_t bytes, void **out, pp_err *err) {
     PP_FAIL(err, PP_ERR_NOMEM, "pool '%s': request of %zu bytes overflows",
             pool->name, bytes);
   PP_CALL(pp_pools_check_budget(reg, pool->stage, bytes, err));
-  char *raw = aligned_alloc(64, ((bytes + BLOCK_HEADER + 63) / 64) * 64);
+  /* Large blocks (wavefunction slices) are 2 MiB aligned and offered to
+   * transparent huge pages: first touch of fresh memory is what bounds
+   * reading a WAVECAR on virtual machines, and huge pages take 512× fewer
+   * faults. */
+  const size_t huge = (size_t)2 << 20;
+  const int big = bytes >= 8 * huge;
+  const size_t align = big ? huge : 64;
+  const size_t total = ((bytes + BLOCK_HEADER + align - 1) / align) * align;
+  char *raw = aligned_alloc(align, total);
+#ifdef MADV_HUGEPAGE
+  if (raw && big) (void)madvise(raw, total, MADV_HUGEPAGE);
+#endif
   if (!raw) {
     char b[32];
     PP_FAIL(err, PP_ERR_NOMEM, "stage '%s', pool '%s': cannot allocate %s",

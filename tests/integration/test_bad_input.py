@@ -98,5 +98,15 @@ expect_fail("band-range", ["project", "--method", "pseudo", "--bulk", src, "--de
             ["out of range", "24 bands"])
 expect_fail("budget", ["project", "--method", "pseudo", "--bulk", src, "--defect", src, "--mem-per-rank", "100K"],
             ["budget", "read+overlap"])
+# k-point weights that do not belong to the WAVECAR.
+d = case("ibzkpt-count", good)
+open(os.path.join(d, "IBZKPT"), "w").write("Automatic\n 3\nReciprocal lattice\n 0 0 0 1\n .5 0 0 1\n 0 .5 0 1\n")
+expect_fail("ibzkpt-count", ["info", d], ["IBZKPT line 2", "3 k-points", "2"])
+d = case("ibzkpt-kpoint", good)
+open(os.path.join(d, "IBZKPT"), "w").write("Automatic\n 2\nReciprocal lattice\n 0.25 0.25 0.25 1\n 0.1 0.2 0.3 1\n")
+expect_fail("ibzkpt-kpoint", ["info", d], ["IBZKPT line 5", "differs from WAVECAR k-point 2"])
+d = case("vasprun-count", good)
+open(os.path.join(d, "vasprun.xml"), "w").write('<modeling>\n<varray name="weights" >\n<v> 1.0 </v>\n</varray>\n</modeling>\n')
+expect_fail("vasprun-count", ["info", d], ["vasprun.xml", "1 k-point weights", "2 k-points"])
 shutil.rmtree(tmp)
 c.close()

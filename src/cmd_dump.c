@@ -82,7 +82,14 @@ static pp_status collect(const pp_layout *lay, const pp_wavecar *wc, const pp_wf
   return PP_OK;
 }
 
-static void write_json(const pp_wavecar *wc, const facts *f, FILE *out) {
+typedef struct dump_out {
+  const pp_wavecar *wc;
+  const facts *f;
+} dump_out;
+
+static void write_json(FILE *out, const void *arg) {
+  const pp_wavecar *wc = ((const dump_out *)arg)->wc;
+  const facts *f = ((const dump_out *)arg)->f;
   pp_json j;
   pp_json_init(&j, out);
   pp_json_obj(&j, NULL);
@@ -166,13 +173,9 @@ pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv) {
   MPI_Reduce(loc.norm, tot.norm, (int)(nn + nc + nm), MPI_DOUBLE, MPI_SUM, 0, ctx->world);
   PP_TRY(pp_pools_release_stage(&ctx->pools, "read", err));
   if (ctx->rank == 0) {
-    pp_outfile o;
     const char *path = pp_args_get(&a, "json");
-    st = pp_outfile_open(path ? path : "-", &o, err);
-    if (st == PP_OK) {
-      write_json(wc, &tot, o.f);
-      st = pp_outfile_commit(&o, err);
-    }
+    const dump_out out = {wc, &tot};
+    st = pp_outfile_write(path ? path : "-", write_json, &out, err);
   }
   PP_TRY(pp_agree(st, err, ctx->world));
   PP_TRY(pp_pools_release_stage(&ctx->pools, "setup", err));

@@ -58,7 +58,14 @@ static void print_text(const pp_dataset *ds, const pp_edges *e, FILE *f) {
           wc->gzip ? "compressed" : pp_format_bytes((size_t)wc->file_size, b2, sizeof b2));
 }
 
-static void print_json(const pp_dataset *ds, const pp_edges *e, FILE *f) {
+typedef struct info_out {
+  const pp_dataset *ds;
+  const pp_edges *e;
+} info_out;
+
+static void print_json(FILE *f, const void *arg) {
+  const pp_dataset *ds = ((const info_out *)arg)->ds;
+  const pp_edges *e = ((const info_out *)arg)->e;
   const pp_wavecar *wc = &ds->wc;
   pp_json j;
   pp_json_init(&j, f);
@@ -135,14 +142,8 @@ pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv) {
     pp_bandstats_edges(&ds.wc, &e);
     const char *json = pp_args_get(&a, "json");
     if (!json || strcmp(json, "-") != 0) print_text(&ds, &e, stdout);
-    if (json) {
-      pp_outfile o;
-      st = pp_outfile_open(json, &o, err);
-      if (st == PP_OK) {
-        print_json(&ds, &e, o.f);
-        st = pp_outfile_commit(&o, err);
-      }
-    }
+    const info_out out = {&ds, &e};
+    if (json) st = pp_outfile_write(json, print_json, &out, err);
   }
   pp_dataset_free(&ds);
   return pp_agree(st, err, ctx->world);

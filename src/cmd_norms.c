@@ -47,7 +47,14 @@ static void print_summary(const pp_wavecar *wc, const pp_aenorm *r, FILE *f) {
           worst < 1e-4 ? "" : "  (large: is this the dataset the calculation used?)");
 }
 
-static void write_json(const pp_wavecar *wc, const pp_aenorm *r, FILE *f) {
+typedef struct norms_out {
+  const pp_wavecar *wc;
+  const pp_aenorm *r;
+} norms_out;
+
+static void write_json(FILE *f, const void *arg) {
+  const pp_wavecar *wc = ((const norms_out *)arg)->wc;
+  const pp_aenorm *r = ((const norms_out *)arg)->r;
   pp_json j;
   pp_json_init(&j, f);
   pp_json_obj(&j, NULL);
@@ -162,14 +169,8 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   if (ctx->rank == 0) {
     const char *json = pp_args_get(&a, "json");
     if (!json || strcmp(json, "-") != 0) print_summary(wc, &r, stdout);
-    if (json) {
-      pp_outfile o;
-      st = pp_outfile_open(json, &o, err);
-      if (st == PP_OK) {
-        write_json(wc, &r, o.f);
-        st = pp_outfile_commit(&o, err);
-      }
-    }
+    const norms_out out = {wc, &r};
+    if (json) st = pp_outfile_write(json, write_json, &out, err);
   }
   PP_TRY(pp_agree(st, err, ctx->world));
   PP_TRY(pp_pools_release_stage(&ctx->pools, "setup", err));

@@ -79,7 +79,8 @@ static void print_table(const project_run *r, FILE *f) {
     }
 }
 
-static void write_json(const project_run *r, FILE *f) {
+static void write_json(FILE *f, const void *arg) {
+  const project_run *r = arg;
   const pp_wavecar *d = &r->defect.wc;
   const int nd = r->hi - r->lo;
   pp_json j;
@@ -261,14 +262,7 @@ static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err)
   if (ctx->rank == 0) {
     const char *json = pp_args_get(a, "json");
     if (!json || strcmp(json, "-") != 0) print_table(r, stdout);
-    if (json) {
-      pp_outfile o;
-      st = pp_outfile_open(json, &o, err);
-      if (st == PP_OK) {
-        write_json(r, o.f);
-        st = pp_outfile_commit(&o, err);
-      }
-    }
+    if (json) st = pp_outfile_write(json, write_json, r, err);
   }
   PP_CALL(pp_agree(st, err, ctx->world));
   PP_CALL(pp_pools_release_stage(pools, "setup", err));

@@ -49,3 +49,10 @@ void pp_outfile_abort(pp_outfile *o) {
   }
   o->f = NULL;
 }
+
+pp_status pp_outfile_write(const char *path, pp_outfile_writer write, const void *arg, pp_err *err) {
+  pp_outfile o;
+  PP_CALL(pp_outfile_open(path, &o, err));
+  write(o.f, arg);
+  return pp_outfile_commit(&o, err);
+}

@@ -18,6 +18,10 @@ typedef struct pp_outfile {
 } pp_outfile;
 
 pp_status pp_outfile_open(const char *path, pp_outfile *o, pp_err *err);
+
+/* Open, write(f, arg), commit: the whole life of one text output. */
+typedef void (*pp_outfile_writer)(FILE *f, const void *arg);
+pp_status pp_outfile_write(const char *path, pp_outfile_writer write, const void *arg, pp_err *err);
 pp_status pp_outfile_commit(pp_outfile *o, pp_err *err);
 void pp_outfile_abort(pp_outfile *o);
 

@@ -53,7 +53,7 @@ PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executabl
 MODES = {
     "full": dict(bands=1000, encut=300.0, kpoints=3, atoms=512, probe_bands=100,
                  square=2000, square_reps=2, overlap_reps=1, touch_mib=1024, reps=1,
-                 pymatgen_limit_s=15 * 60, quiet_wait=30, budget_s=24 * 60, min_samples=2),
+                 pymatgen_limit_s=15 * 60, quiet_wait=30, budget_s=24 * 60, min_samples=10),
     "quick": dict(bands=200, encut=200.0, kpoints=3, atoms=512, probe_bands=40,
                   square=1000, square_reps=3, overlap_reps=2, touch_mib=256, reps=2,
                   pymatgen_limit_s=60, quiet_wait=2, budget_s=75, min_samples=1),
@@ -86,7 +86,7 @@ QUIET = {"max_wait": 0.0, "waited": 0.0, "min_samples": 2}
 def wait_quiet() -> float:
     """Before a measurement: sample the CPU use of other processes in 1 s
     windows until it is below 0.25 cores, for at most QUIET['max_wait'] s
-    and at least QUIET['min_samples'] windows (2 full, 1 quick). The pause
+    and at least QUIET['min_samples'] windows (10 full, 1 quick). The pause
     also lets memory freed by the previous run go back to the hypervisor
     (see docs/performance.md), so every run starts from the same state.
     Returns the last sample (cores)."""

@@ -17,7 +17,9 @@ Measures, on a synthetic 512-atom Si WAVECAR (make_synthetic.py):
              GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (no pawproj change).
 (b) overlap  `pawproj project --method pseudo` all bands x all bands, stage
              overlap GFLOP/s vs ZGEMM GFLOP/s of the same shape measured
-             in this run by zgemm_peak.c (target >= 60 %).
+             in this run by zgemm_peak.c (target >= 60 %). Both use the
+             environment as given; if it pins OPENBLAS_CORETYPE, the same
+             ZGEMM is also measured without it (diagnostic).
 (c) memory   --mem-report peak per rank with 1, 2 and 4 ranks (dump), the
              coefficient pool should fall as 1/ranks.
 
@@ -279,6 +281,7 @@ def machine_info(pawproj: str) -> dict:
         "loadavg_start": open("/proc/loadavg").read().split()[:3],
         "pawproj": pawproj, "pawproj_version": ver, "git_commit": git,
         "src_modified_since_commit": bool(dirty), "blas": blas, "thp": thp,
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
     }
 
 
@@ -457,6 +460,7 @@ def markdown(res: dict) -> str:
     L.append(f"### pawproj benchmark ({res['mode']}), {mi['date']}")
     L.append("")
     L.append(f"{mi['nproc']} cores {mi['cpu_model']}, {mi['ram_bytes'] / 1024 ** 3:.1f} GiB RAM; "
+             f"OPENBLAS_CORETYPE={mi.get('OPENBLAS_CORETYPE') or 'unset'}; "
              f"{mi['pawproj_version']} (git {mi['git_commit']}"
              f"{', src modified' if mi['src_modified_since_commit'] else ''}); "
              f"input Si{d['atoms']} a={d['a_angstrom']:.2f} Å, ENCUT {d['encut']:g} eV, "
@@ -522,6 +526,11 @@ def markdown(res: dict) -> str:
         if r and "read" in r:
             L.append(f"| dump {r['ranks']} rank(s) with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 | "
                      f"{r['read'].get('GBps')} GB/s ({pct(r['read'].get('GBps', 0) / cat)} of cat) |")
+    zs = b.get("zgemm_autodetect_2r1t") or {}
+    if "gflops" in zs:
+        L.append(f"| ZGEMM {zs['m']}×{zs['n']}×{zs['k']}, 2 ranks × 1 thread, without "
+                 f"OPENBLAS_CORETYPE={zs['coretype_removed']} (OpenBLAS picks its kernels) | "
+                 f"{zs['gflops']:.1f} GFLOP/s (other CPU load {zs.get('foreign_cores')}) |")
     for key, z in sorted(b.get("zgemm", {}).items()):
         if "gflops" in z:
             L.append(f"| ZGEMM {z['m']}×{z['n']}×{z['k']} ('C','N'), {z['ranks']} rank(s) × "
@@ -670,6 +679,21 @@ def main(argv=None) -> int:
                                           label), lambda x: x.get("gflops"), f"zgemm {label}")
                 b["zgemm"][f"{label}_{max(ranks, 1)}r{threads}t"] = z
                 log(f"  {z.get('gflops')} GFLOP/s")
+        # An OPENBLAS_CORETYPE in the environment pins OpenBLAS's kernels (on
+        # this machine: Haswell = AVX2 on an AVX-512 CPU). The same shape with
+        # it removed (OpenBLAS's own CPU detection) is measured as a hint.
+        pinned = os.environ.get("OPENBLAS_CORETYPE")
+        if pinned:
+            log(f"zgemm overlap {nb}x{nb}x{k}, 2 ranks, OPENBLAS_CORETYPE={pinned} removed "
+                f"(diagnostic)")
+            del os.environ["OPENBLAS_CORETYPE"]
+            try:
+                z = zgemm(tools["zgemm_peak"], 2, 1, nb, nb, k, P["overlap_reps"], "overlap-auto")
+            finally:
+                os.environ["OPENBLAS_CORETYPE"] = pinned
+            z["coretype_removed"] = pinned
+            b["zgemm_autodetect_2r1t"] = z
+            log(f"  {z.get('gflops')} GFLOP/s")
         need1 = 2 * coef_bytes + 16 * nb * k
         for key, n, kg in (("project_1", 1, None), ("project_2", 2, None)):
             avail = mem_available()

@@ -5,8 +5,10 @@
  * and per band the coefficient norm Σ|C|² plus the first coefficients of
  * the first and last band as physical full-sphere values c(G) (for
  * Gamma-only files the stored √2·c(G) divided by √2 for G ≠ 0).
- * Each rank reads only its slice; results meet on rank 0 by a sum of
- * zero-initialised arrays (each value has exactly one owner: exact).
+ * Each rank streams only its slice through a small cached buffer (memory
+ * does not grow with the file: this is also the read benchmark); results
+ * meet on rank 0 by a sum of zero-initialised arrays (each value has
+ * exactly one owner: exact).
  */
 #include <math.h>
 #include <stdio.h>
@@ -37,47 +39,56 @@ typedef struct facts {
   double *miller;  /* (nkpts, NFIRST + NLAST, 3) */
 } facts;
 
-static pp_status collect(const pp_layout *lay, const pp_wavecar *wc, const pp_wfset *set,
-                         facts *f, pp_err *err) {
+typedef struct scan_arg {
+  const pp_wavecar *wc;
+  facts *f;
+} scan_arg;
+
+static pp_status visit_piece(void *argp, int item, int band, int64_t g0, int64_t n,
+                             const double complex *c, double sumsq, pp_err *err) {
+  (void)err;
+  const scan_arg *arg = argp;
+  const pp_wavecar *wc = arg->wc;
+  facts *f = arg->f;
+  const int s = item / wc->nkpts, k = item % wc->nkpts;
+  const double *x = (const double *)c;
+  f->norm[pp_wavecar_idx(wc, s, k, band)] += sumsq;
   const double scale = pp_variant_is_gamma(wc->variant) ? 1.0 / sqrt(2.0) : 1.0;
-  for (int j = 0; j < set->nlocal; j++) {
-    const int s = set->item[j] / wc->nkpts, k = set->item[j] % wc->nkpts;
-    const int64_t ld = pp_wavecar_nstored(wc, k);
-    for (int b = 0; b < set->nb; b++) {
-      const double complex *c = set->c[j] + (int64_t)b * ld;
-      double sum = 0;
-      for (int64_t g = 0; g < ld; g++) sum += creal(c[g]) * creal(c[g]) + cimag(c[g]) * cimag(c[g]);
-      const int gb = set->b0 + b;
-      f->norm[pp_wavecar_idx(wc, s, k, gb)] = sum;
-      for (int which = 0; which < 2; which++) {
-        if (gb != (which ? wc->nbands - 1 : 0)) continue;
-        double *dst = f->coef + ((((int64_t)s * wc->nkpts + k) * 2 + which) * NFIRST) * 2;
-        for (int g = 0; g < NFIRST && g < ld; g++) {
-          const double sc = g == 0 ? 1.0 : scale;
-          dst[2 * g] = creal(c[g]) * sc;
-          dst[2 * g + 1] = cimag(c[g]) * sc;
-        }
+  for (int which = 0; which < 2 && g0 == 0; which++) {
+    if (band != (which ? wc->nbands - 1 : 0)) continue;
+    double *dst = f->coef + ((((int64_t)s * wc->nkpts + k) * 2 + which) * NFIRST) * 2;
+    for (int i = 0; i < NFIRST && i < n; i++) {
+      const double sc = i == 0 ? 1.0 : scale;
+      dst[2 * i] = x[2 * i] * sc;
+      dst[2 * i + 1] = x[2 * i + 1] * sc;
+    }
+  }
+  return PP_OK;
+}
+
+/* First and last Miller indices of every k-point of my group; the band
+ * rank 0 of the group writes them (each value has one owner). */
+static pp_status collect_miller(const pp_layout *lay, const pp_wavecar *wc, facts *f,
+                                pp_err *err) {
+  if (lay->brank != 0) return PP_OK;
+  for (int k = 0; k < wc->nkpts; k++) {
+    if (!pp_layout_owns_item(lay, k)) continue;
+    const int64_t n = wc->npw[k];
+    int(*m)[3] = malloc(sizeof *m * (size_t)n);
+    if (!m) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for G vectors");
+    int64_t got;
+    pp_status st = pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, n,
+                                    &got, err);
+    if (st == PP_OK && got != n)
+      st = pp_fail_at(err, PP_ERR_INTERNAL, __FILE__, __LINE__, "G count changed");
+    if (st == PP_OK)
+      for (int i = 0; i < NFIRST + NLAST; i++) {
+        const int64_t g = i < NFIRST ? i : n - (NFIRST + NLAST) + i;
+        for (int x = 0; x < 3; x++)
+          f->miller[((int64_t)k * (NFIRST + NLAST) + i) * 3 + x] = g >= 0 && g < n ? m[g][x] : 0;
       }
-    }
-    /* Miller indices: the brank-0 rank of the owning group writes them. */
-    if (s == 0 && lay->brank == 0) {
-      int64_t n = wc->npw[k];
-      int(*m)[3] = malloc(sizeof *m * (size_t)n);
-      if (!m) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for G vectors");
-      int64_t got;
-      pp_status st = pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, n,
-                                      &got, err);
-      if (st == PP_OK && got != n)
-        st = pp_fail_at(err, PP_ERR_INTERNAL, __FILE__, __LINE__, "G count changed");
-      if (st == PP_OK)
-        for (int i = 0; i < NFIRST + NLAST; i++) {
-          const int64_t g = i < NFIRST ? i : n - (NFIRST + NLAST) + i;
-          for (int x = 0; x < 3; x++)
-            f->miller[((int64_t)k * (NFIRST + NLAST) + i) * 3 + x] = g >= 0 && g < n ? m[g][x] : 0;
-        }
-      free(m);
-      if (st != PP_OK) return st;
-    }
+    free(m);
+    if (st != PP_OK) return st;
   }
   return PP_OK;
 }
@@ -151,7 +162,7 @@ pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv) {
   const size_t nn = (size_t)wc->nspin * wc->nkpts * wc->nbands;
   const size_t nc = (size_t)wc->nspin * wc->nkpts * 2 * NFIRST * 2;
   const size_t nm = (size_t)wc->nkpts * (NFIRST + NLAST) * 3;
-  pp_pool *meta = NULL, *wf = NULL, *io = NULL;
+  pp_pool *meta = NULL, *io = NULL;
   st = pp_layout_create(ctx->world, wc->nspin * wc->nkpts, wc->nbands, kgroups, &lay, err);
   st = pp_agree(st, err, ctx->world);
   if (st != PP_OK) goto done;
@@ -162,13 +173,13 @@ pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv) {
   tot.norm = loc.miller + nm;
   tot.coef = tot.norm + nn;
   tot.miller = tot.coef + nc;
-  PP_TRY(pp_pool_create(&ctx->pools, "read", "coefficients", &meta, 1, &wf, err));
-  PP_TRY(pp_pool_create(&ctx->pools, "read", "io-buffer", NULL, 0, &io, err));
-  pp_wfset set;
-  double t0 = MPI_Wtime();
-  PP_TRY(pp_wfset_read(&lay, wc, 0, wc->nbands, 0, wf, io, ctx->quiet ? NULL : "WAVECAR", &set, err));
-  pp_stage_done(ctx, "read", &t0, set.bytes_read, 0);
-  st = collect(&lay, wc, &set, &loc, err);
+  PP_TRY(pp_pool_create(&ctx->pools, "read", "io-buffer", &meta, 1, &io, err));
+  double t0 = MPI_Wtime(), bytes = 0;
+  scan_arg sa = {wc, &loc};
+  PP_TRY(pp_wfset_scan(&lay, wc, 0, wc->nbands, io, ctx->quiet ? NULL : "WAVECAR", visit_piece,
+                       &sa, &bytes, err));
+  pp_stage_done(ctx, "read", &t0, bytes, 0);
+  st = collect_miller(&lay, wc, &loc, err);
   PP_TRY(pp_agree(st, err, ctx->world));
   MPI_Reduce(loc.norm, tot.norm, (int)(nn + nc + nm), MPI_DOUBLE, MPI_SUM, 0, ctx->world);
   PP_TRY(pp_pools_release_stage(&ctx->pools, "read", err));

@@ -371,14 +371,91 @@ void pp_wavecar_free(pp_wavecar *wc) {
   wc->eig = wc->occ = NULL;
 }
 
+/* One pass: widen (or copy) a record's coefficients and prove them finite.
+ * A value is Inf or NaN exactly when its exponent bits are all set; OR-ing
+ * that test over the record is an integer reduction the compiler
+ * vectorises (omp simd), so the check costs nothing next to the copy. The caller
+ * searches for the culprit only when the record is bad. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static int widen_checked(
+    const char *rec, int coef_bytes, int64_t n, double complex *dst, double *sumsq) {
+  double *d = (double *)dst, acc = 0.0;
+  if (coef_bytes == 8) {
+    const uint32_t *u = (const uint32_t *)(const void *)rec;
+    const float *f = (const float *)(const void *)rec;
+    uint32_t bad = 0;
+#pragma omp simd reduction(| : bad) reduction(+ : acc)
+    for (int64_t g = 0; g < 2 * n; g++) {
+      bad |= (u[g] & 0x7f800000u) == 0x7f800000u;
+      d[g] = (double)f[g];
+      acc += d[g] * d[g];
+    }
+    *sumsq = acc;
+    return !bad;
+  }
+  memcpy(dst, rec, (size_t)n * 16);
+  const uint64_t *u = (const uint64_t *)(const void *)dst;
+  uint64_t bad = 0;
+#pragma omp simd reduction(| : bad) reduction(+ : acc)
+  for (int64_t g = 0; g < 2 * n; g++) {
+    bad |= (u[g] & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
+    acc += d[g] * d[g];
+  }
+  *sumsq = acc;
+  return !bad;
+}
+
+/* Widens n coefficients of band `band` (record rec, 0-based), the first
+ * being coefficient g0 of the band; names the first bad one if any. */
+static pp_status convert(const pp_wavecar *wc, const char *raw, int64_t n, double complex *dst,
+                         int64_t g0, int s, int k, int band, int64_t rec, double *sumsq,
+                         pp_err *err) {
+  double ss;
+  if (widen_checked(raw, wc->coef_bytes, n, dst, sumsq ? sumsq : &ss)) return PP_OK;
+  int64_t g = 0;
+  while (g < n && isfinite(creal(dst[g])) && isfinite(cimag(dst[g]))) g++;
+  PP_FAIL(err, PP_ERR_FORMAT,
+          "%s, record %lld (spin %d, k-point %d, band %d): coefficient %lld is not a finite "
+          "number",
+          wc->path, (long long)rec + 1, s + 1, k + 1, band + 1, (long long)(g0 + g) + 1);
+}
+
+pp_status pp_wavecar_read_piece(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int band,
+                                int64_t g0, int64_t n, double complex *out, void *scratch,
+                                double *sumsq, pp_err *err) {
+  if (band < 0 || band >= wc->nbands || g0 < 0 || n < 0 || g0 + n > pp_wavecar_nstored(wc, k))
+    PP_FAIL(err, PP_ERR_INTERNAL, "pp_wavecar_read_piece: bad arguments");
+  const int64_t r = pp_wavecar_brec(wc, s, k, band);
+  char what[160];
+  snprintf(what, sizeof what, "record %lld (spin %d, k-point %d, band %d)", (long long)r + 1,
+           s + 1, k + 1, band + 1);
+  PP_CALL(pp_bytesrc_read(src, pp_wavecar_offset(wc, r) + g0 * wc->coef_bytes, scratch,
+                          (size_t)(n * wc->coef_bytes), what, err));
+  return convert(wc, scratch, n, out, g0, s, k, band, r, sumsq, err);
+}
+
+/* Scratch smaller than a record: each band in pieces, so the raw bytes
+ * stay in cache between the read and the widening. */
+static pp_status read_pieces(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b0,
+                             int nb, double complex *out, int64_t ld, void *scratch,
+                             size_t scratch_bytes, pp_err *err) {
+  const int64_t nst = pp_wavecar_nstored(wc, k);
+  const int64_t per = (int64_t)(scratch_bytes / (size_t)wc->coef_bytes);
+  for (int b = 0; b < nb; b++)
+    for (int64_t g0 = 0; g0 < nst; g0 += per)
+      PP_CALL(pp_wavecar_read_piece(wc, src, s, k, b0 + b, g0, nst - g0 < per ? nst - g0 : per,
+                                    out + (int64_t)b * ld + g0, scratch, NULL, err));
+  return PP_OK;
+}
+
 pp_status pp_wavecar_read_bands(const pp_wavecar *wc, pp_bytesrc *src, int s,
                                 int k, int b0, int nb, double complex *out,
                                 int64_t ld, void *scratch,
                                 size_t scratch_bytes, pp_err *err) {
   const int64_t nst = pp_wavecar_nstored(wc, k);
-  if (ld < nst || b0 < 0 || nb < 0 || b0 + nb > wc->nbands ||
-      scratch_bytes < (size_t)wc->reclen)
+  if (ld < nst || b0 < 0 || nb < 0 || b0 + nb > wc->nbands || scratch_bytes < 16)
     PP_FAIL(err, PP_ERR_INTERNAL, "pp_wavecar_read_bands: bad arguments");
+  if (scratch_bytes < (size_t)wc->reclen)
+    return read_pieces(wc, src, s, k, b0, nb, out, ld, scratch, scratch_bytes, err);
   const int per_chunk = (int)(scratch_bytes / (size_t)wc->reclen);
   const int64_t r0 = pp_wavecar_brec(wc, s, k, b0);
   for (int done = 0; done < nb;) {
@@ -393,25 +470,10 @@ pp_status pp_wavecar_read_bands(const pp_wavecar *wc, pp_bytesrc *src, int s,
                          (size_t)nst * (size_t)wc->coef_bytes;
     PP_CALL(pp_bytesrc_read(src, pp_wavecar_offset(wc, r0 + done), scratch,
                             bytes, what, err));
-    for (int j = 0; j < m; j++) {
-      const char *rec = (const char *)scratch + (size_t)j * (size_t)wc->reclen;
-      double complex *dst = out + (int64_t)(done + j) * ld;
-      if (wc->coef_bytes == 8) {
-        const float *f = (const float *)rec;
-#pragma omp parallel for schedule(static)
-        for (int64_t g = 0; g < nst; g++)
-          dst[g] = CMPLX((double)f[2 * g], (double)f[2 * g + 1]);
-      } else {
-        memcpy(dst, rec, (size_t)nst * 16);
-      }
-      for (int64_t g = 0; g < nst; g++)
-        if (!isfinite(creal(dst[g])) || !isfinite(cimag(dst[g])))
-          PP_FAIL(err, PP_ERR_FORMAT,
-                  "%s, record %lld (spin %d, k-point %d, band %d): "
-                  "coefficient %lld is not a finite number",
-                  wc->path, (long long)(r0 + done + j + 1), s + 1, k + 1,
-                  b0 + done + j + 1, (long long)g + 1);
-    }
+    for (int j = 0; j < m; j++)
+      PP_CALL(convert(wc, (const char *)scratch + (size_t)j * (size_t)wc->reclen, nst,
+                      out + (int64_t)(done + j) * ld, 0, s, k, b0 + done + j, r0 + done + j,
+                      NULL, err));
     done += m;
   }
   return PP_OK;

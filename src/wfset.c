@@ -6,6 +6,11 @@
 
 #include "pawproj/agree.h"
 
+/* Streaming piece: raw bytes plus their widened copy (3× this) fit in a
+ * core's L2, so the consumer reads the piece from cache; measured with
+ * scripts/bench (docs/performance.md). */
+#define SCAN_PIECE ((size_t)256 << 10)
+
 /* Read buffer: whole records, up to this many bytes (at least one). */
 #define IO_CHUNK ((size_t)32 << 20)
 
@@ -32,6 +37,12 @@ size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
       bytes += (size_t)nb * (size_t)pp_wavecar_nstored(wc, i % wc->nkpts) * 16;
   const int n = count_local(lay);
   return bytes + (size_t)n * (sizeof(int) + sizeof(void *)) + io_bytes(wc, nb);
+}
+
+static void report(const char *progress, const pp_layout *lay, int s, int k, int j, int n) {
+  if (progress && lay->rank == 0)
+    fprintf(stderr, "[pawproj] reading %s: spin %d k-point %d (%d/%d on rank 0)\n", progress,
+            s + 1, k + 1, j, n);
 }
 
 static pp_status read_local(const pp_layout *lay, const pp_wavecar *wc,
@@ -63,9 +74,7 @@ static pp_status read_local(const pp_layout *lay, const pp_wavecar *wc,
       PP_TRY(pp_wavecar_read_bands(wc, &src, s, k, set->b0, set->nb,
                                    set->c[j], ld, scratch, sb, err));
     set->bytes_read += (double)set->nb * (double)wc->reclen;
-    if (progress && lay->rank == 0)
-      fprintf(stderr, "[pawproj] reading %s: spin %d k-point %d (%d/%d on rank 0)\n",
-              progress, s + 1, k + 1, j + 1, set->nlocal);
+    report(progress, lay, s, k, j + 1, set->nlocal);
   }
 done:
   pp_bytesrc_close(&src);
@@ -87,5 +96,47 @@ pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
   set->b0 = lo + off;
   set->nb = nb;
   pp_status st = read_local(lay, wc, wf_pool, io_pool, progress, set, err);
+  return pp_agree(st, err, lay->world);
+}
+
+static pp_status scan_local(const pp_layout *lay, const pp_wavecar *wc, int b0, int nb,
+                            pp_pool *io_pool, const char *progress, pp_wfset_visit visit,
+                            void *arg, double *bytes_read, pp_err *err) {
+  const int nlocal = count_local(lay);
+  if (nb <= 0 || nlocal == 0) return PP_OK;
+  const int64_t per = (int64_t)(SCAN_PIECE / (size_t)wc->coef_bytes);
+  void *raw;
+  double complex *piece;
+  PP_CALL(pp_pool_alloc(io_pool, SCAN_PIECE, &raw, err));
+  PP_CALL(pp_pool_alloc(io_pool, (size_t)per * 16, (void **)&piece, err));
+  pp_bytesrc src;
+  PP_CALL(pp_bytesrc_open(wc->path, &src, err));
+  pp_status st = PP_OK;
+  for (int i = 0, j = 0; i < lay->nitems; i++) {
+    if (!pp_layout_owns_item(lay, i)) continue;
+    const int s = i / wc->nkpts, k = i % wc->nkpts;
+    const int64_t nst = pp_wavecar_nstored(wc, k);
+    for (int b = b0; b < b0 + nb; b++)
+      for (int64_t g0 = 0; g0 < nst; g0 += per) {
+        const int64_t n = nst - g0 < per ? nst - g0 : per;
+        double ss;
+        PP_TRY(pp_wavecar_read_piece(wc, &src, s, k, b, g0, n, piece, raw, &ss, err));
+        PP_TRY(visit(arg, i, b, g0, n, piece, ss, err));
+      }
+    *bytes_read += (double)nb * (double)wc->reclen;
+    report(progress, lay, s, k, ++j, nlocal);
+  }
+done:
+  pp_bytesrc_close(&src);
+  return st;
+}
+
+pp_status pp_wfset_scan(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi,
+                        pp_pool *io_pool, const char *progress, pp_wfset_visit visit, void *arg,
+                        double *bytes_read, pp_err *err) {
+  int off, nb;
+  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &off, &nb);
+  *bytes_read = 0;
+  pp_status st = scan_local(lay, wc, lo + off, nb, io_pool, progress, visit, arg, bytes_read, err);
   return pp_agree(st, err, lay->world);
 }

@@ -77,10 +77,18 @@ static inline int64_t pp_wavecar_nstored(const pp_wavecar *wc, int k) {
   return wc->npw[k] * wc->nspinor;
 }
 
+/* Reads coefficients [g0, g0+n) of one band into out (widened, checked
+ * finite); scratch holds n · coef_bytes bytes. sumsq (may be NULL) gets
+ * Σ|c|² of the piece as stored, computed in the same pass. */
+pp_status pp_wavecar_read_piece(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int band,
+                                int64_t g0, int64_t n, double complex *out, void *scratch,
+                                double *sumsq, pp_err *err);
+
 /* Reads bands [b0, b0+nb) of (spin s, k-point k) from src into out
  * (row b-b0 at out + (b-b0)·ld, ld >= nstored), widening complex64 to
  * complex128 and rejecting non-finite values. Reads whole records in
- * chunks that fit `scratch` (scratch_bytes >= reclen). */
+ * chunks that fit `scratch`, or, when scratch_bytes < reclen, each record
+ * in scratch-sized pieces (scratch_bytes >= 16). */
 pp_status pp_wavecar_read_bands(const pp_wavecar *wc, pp_bytesrc *src, int s,
                                 int k, int b0, int nb, double complex *out,
                                 int64_t ld, void *scratch,

@@ -40,6 +40,23 @@ pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
                         int hi, int flip, pp_pool *wf_pool, pp_pool *io_pool,
                         const char *progress, pp_wfset *set, pp_err *err);
 
+/* Called by pp_wfset_scan for each piece of a band, in order: item id
+ * s·nkpts + k, global band index, coefficients [g0, g0 + n) of the band
+ * (valid only during the call) and their Σ|c|² as stored. A status other
+ * than PP_OK stops the scan. */
+typedef pp_status (*pp_wfset_visit)(void *arg, int item, int band, int64_t g0, int64_t n,
+                                    const double complex *c, double sumsq, pp_err *err);
+
+/* Streams the slice pp_wfset_read would hold through two small reused
+ * buffers (from io_pool; they stay in the core's cache): for checks that
+ * look at each coefficient once, in memory independent of the file size.
+ * Collective over the world (errors agreed); *bytes_read gets what this
+ * rank read. */
+pp_status pp_wfset_scan(const pp_layout *lay, const pp_wavecar *wc, int lo,
+                        int hi, pp_pool *io_pool, const char *progress,
+                        pp_wfset_visit visit, void *arg, double *bytes_read,
+                        pp_err *err);
+
 /* Spin of the file that item j of the set holds. */
 static inline int pp_wfset_spin(const pp_wfset *set, int j) {
   return (set->item[j] / set->wc->nkpts) ^ set->flip;

@@ -9,18 +9,21 @@ Measures, on a synthetic 512-atom Si WAVECAR (make_synthetic.py):
 (a) read     `cat FILE > /dev/null` (warm page cache) vs `pawproj dump`
              stage-read GB/s with 1 and 2 ranks (target >= 70 %), and
              pymatgen Wavecar(FILE) load time vs pawproj (target >= 20x).
-             If pymatgen on the full file is estimated to need more than
-             ~15 min (or too much RAM), its rate is measured on a smaller
-             file of the same cell and the per-byte rates are compared.
-             Diagnostics: first-touch bandwidth of fresh memory (memtouch)
-             and the dump read with transparent huge pages forced through
-             GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (no pawproj change).
+             `dump` streams each rank's slice through a cache-sized buffer
+             (read, widen, check finite, Σ|c|² per band), so this is the
+             reader's own throughput. If pymatgen on the full file is
+             estimated to need more than ~15 min (or too much RAM), its rate
+             is measured on a smaller file of the same cell and the per-byte
+             rates are compared. Diagnostics: first-touch bandwidth of fresh
+             memory (memtouch), which bounds the in-memory load of
+             `project` (its stage read is reported too).
 (b) overlap  `pawproj project --method pseudo` all bands x all bands, stage
              overlap GFLOP/s vs ZGEMM GFLOP/s of the same shape measured
              in this run by zgemm_peak.c (target >= 60 %). Both use the
              environment as given; if it pins OPENBLAS_CORETYPE, the same
              ZGEMM is also measured without it (diagnostic).
-(c) memory   --mem-report peak per rank with 1, 2 and 4 ranks (dump), the
+(c) memory   --mem-report peak per rank with 1, 2 and 4 ranks (`project
+             --method pseudo --bands 1-8`, all bulk bands held): the bulk
              coefficient pool should fall as 1/ranks.
 
 Prints a markdown snippet on stdout (progress on stderr) and writes all
@@ -349,20 +352,19 @@ def time_cat(path: str, reps: int = 3) -> dict:
             "foreign_cores": max(foreign)}
 
 
-def pawproj_dump(pawproj, data_dir, n, tmp, reps=1, kgroups=None, thp=False, timeout=1800):
+def pawproj_dump(pawproj, data_dir, n, tmp, reps=1, kgroups=None, timeout=1800):
     best = None
-    extra = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"} if thp else None
     for _ in range(reps):
         args = [pawproj, "dump", data_dir, "--json", os.path.join(tmp, f"dump{n}.json"),
                 "--mem-report"]
         if kgroups:
             args += ["--kgroups", str(kgroups)]
-        r = run(mpirun(n, args, extra), env=mpi_env(1, extra), timeout=timeout,
+        r = run(mpirun(n, args), env=mpi_env(1), timeout=timeout,
                 label=f"dump n={n}", settle=True)
         if r["rc"] != 0:
             return {"ranks": n, "error": r["stderr"][-500:], "rc": r["rc"]}
         st = parse_stages(r["stderr"]).get("read", {})
-        res = {"ranks": n, "kgroups": kgroups or "auto", "thp_tunable": thp,
+        res = {"ranks": n, "kgroups": kgroups or "auto",
                "read": st, "wall": round(r["wall"], 2), "mem": parse_mem(r["stdout"]),
                "foreign_cores": r["foreign_cores"], "foreign_before": r["foreign_before"]}
         if best is None or st.get("GBps", 0) > best["read"].get("GBps", 0):
@@ -519,13 +521,8 @@ def markdown(res: dict) -> str:
         L.append(f"| first touch of fresh memory, {t['pages']} pages | {t['first_touch_gbs']:.3f} GB/s "
                  f"(second touch {t['second_touch_gbs']:.2f} GB/s) |")
     if a.get("bound_1rank_GBps"):
-        L.append(f"| read bound, 1 rank: cat + first touch of 2× bytes (complex128), 4k pages | "
+        L.append(f"| in-memory load bound, 1 rank: cat + first touch of 2× bytes (complex128), 4k pages | "
                  f"{a['bound_1rank_GBps']:.3f} GB/s |")
-    for key in ("dump_1_thp", "dump_2_thp"):
-        r = a.get(key)
-        if r and "read" in r:
-            L.append(f"| dump {r['ranks']} rank(s) with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 | "
-                     f"{r['read'].get('GBps')} GB/s ({pct(r['read'].get('GBps', 0) / cat)} of cat) |")
     zs = b.get("zgemm_autodetect_2r1t") or {}
     if "gflops" in zs:
         L.append(f"| ZGEMM {zs['m']}×{zs['n']}×{zs['k']}, 2 ranks × 1 thread, without "
@@ -544,11 +541,12 @@ def markdown(res: dict) -> str:
     fc = res.get("max_foreign_cores")
     L.append(f"| CPU used by other processes during measurements (max) | {fc} cores |")
     L.append("")
-    L.append("| ranks | layout | coefficients / rank (max) | avg | vs 1 rank | ideal 1/ranks | live total / rank (max) |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("| ranks | layout | bulk coefficients / rank (max) | avg | vs 1 rank | ideal 1/ranks | live total / rank (max) | in-memory load |")
+    L.append("|---|---|---|---|---|---|---|---|")
     for r in c.get("rows", []):
         L.append(f"| {r['ranks']} | kgroups {r['kgroups']} | {gib(r['coef_max'])} | {gib(r['coef_avg'])} | "
-                 f"{r['coef_frac']:.3f} | {1 / r['ranks']:.3f} | {gib(r['live_max'])} |")
+                 f"{r['coef_frac']:.3f} | {1 / r['ranks']:.3f} | {gib(r['live_max'])} | "
+                 f"{r['read_GBps']} GB/s |")
     L.append("")
     if res.get("pawproj_rebuilt_during_run"):
         L.append("**WARNING: the pawproj executable was rebuilt during this run; the numbers "
@@ -614,19 +612,12 @@ def main(argv=None) -> int:
         log(f"cat: {a['cat']['GBps']:.2f} GB/s")
         t4k = next((t["first_touch_gbs"] for t in a["memtouch"] if t["pages"] == "4k"), None)
         if t4k:
-            a["bound_1rank_GBps"] = 1.0 / (1.0 / a["cat"]["GBps"] + (2.0 * coef_bytes / size) / t4k)
+            a["bound_1rank_GBps"] = 1.0 / (1.0 / a["cat"]["GBps"] + (coef_bytes / size) / t4k)
         for n in (1, 2):
             log(f"pawproj dump, {n} rank(s)")
             a[f"dump_{n}"] = best_of(lambda: pawproj_dump(pawproj, data_dir, n, tmp, reps=P["reps"]),
                                      read_rate, f"dump {n}")
             log(f"dump {n}: {a[f'dump_{n}'].get('read')}")
-        for n in (1, 2):
-            log(f"pawproj dump, {n} rank(s), THP via GLIBC_TUNABLES (diagnostic)")
-            a[f"dump_{n}_thp"] = best_of(
-                lambda: pawproj_dump(pawproj, data_dir, n, tmp, reps=1, thp=True),
-                read_rate, f"dump {n} thp")
-            log(f"dump {n} thp: {a[f'dump_{n}_thp'].get('read')}")
-
         if not args.no_pymatgen:
             pm: dict = {}
             a["pymatgen"] = pm
@@ -730,15 +721,16 @@ def main(argv=None) -> int:
         # ---------------- (c) memory
         c: dict = {"rows": []}
         res["memory"] = c
-        runs = {1: a.get("dump_1"), 2: a.get("dump_2")}
-        log("pawproj dump, 4 ranks (memory)")
-        runs[4] = pawproj_dump(pawproj, data_dir, 4, tmp, reps=1)
-        c["dump_4"] = runs[4]
+        runs = {}
+        for n in (1, 2, 4):
+            log(f"pawproj project --bands 1-8, {n} rank(s) (memory)")
+            runs[n] = pawproj_project(pawproj, data_dir, 8, n, tmp)
+            c[f"project8_{n}"] = runs[n]
         base = None
         for n in (1, 2, 4):
             r = runs[n] or {}
             mem = r.get("mem", {})
-            coef = mem.get("read/coefficients")
+            coef = mem.get("read/bulk-wf")
             live = mem.get("all/(live total)")
             if not coef:
                 continue
@@ -747,7 +739,7 @@ def main(argv=None) -> int:
             c["rows"].append({"ranks": n, "kgroups": r.get("kgroups"), "coef_max": coef["max"],
                               "coef_avg": coef["avg"], "coef_frac": coef["max"] / base,
                               "live_max": live["max"] if live else None,
-                              "read_GBps": r.get("read", {}).get("GBps")})
+                              "read_GBps": (r.get("read") or {}).get("GBps")})
         c["project_mem"] = {key: (b.get(key) or {}).get("mem") for key in ("project_1", "project_2")}
     finally:
         res["elapsed_s"] = round(time.time() - T0, 1)

@@ -28,12 +28,12 @@ static double block_maxoff(int gamma, int nb, int b0, const double complex *C, c
 }
 
 static pp_status item(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
-                      const pp_structure *st, int j, double complex *P, pp_aenorm *out, pp_err *err) {
+                      const pp_structure *st, int j, const double complex *P, pp_aenorm *out,
+                      pp_err *err) {
   const pp_wavecar *wc = set->wc;
   const int s = set->item[j] / wc->nkpts, k = set->item[j] % wc->nkpts;
   const int ld = (int)pp_wavecar_nstored(wc, k), ldp = wc->nspinor * paw->nproj, nb = set->nb;
   const int gamma = pp_variant_is_gamma(wc->variant);
-  PP_CALL(pp_project(paw, st, wc, k, set->c[j], nb, ld, P, err));
   /* Travelling buffers hold the largest slice of the group. */
   int maxnb = 0;
   for (int r = 0; r < lay->nbranks; r++) {
@@ -84,7 +84,7 @@ static pp_status item(const pp_layout *lay, const pp_wfset *set, const pp_paw *p
   return PP_OK;
 }
 
-pp_status pp_aenorm_compute(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
+pp_status pp_aenorm_project(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
                             const pp_structure *st, pp_pool *pool, pp_pool *small, pp_aenorm *out,
                             pp_err *err) {
   const pp_wavecar *wc = set->wc;
@@ -99,7 +99,19 @@ pp_status pp_aenorm_compute(const pp_layout *lay, const pp_wfset *set, const pp_
   const int ldp = wc->nspinor * paw->nproj;
   for (int j = 0; st_ == PP_OK && j < set->nlocal; j++)
     st_ = pp_pool_alloc(pool, sizeof(double complex) * ((size_t)set->nb * ldp + 1), (void **)&out->P[j], err);
-  PP_CALL(pp_agree(st_, err, lay->world));
+  for (int j = 0; st_ == PP_OK && j < set->nlocal; j++) {
+    const int k = set->item[j] % wc->nkpts;
+    const int64_t ld = pp_wavecar_nstored(wc, k);
+    st_ = pp_project(paw, st, wc, k, set->c[j], set->nb, ld, out->P[j], err);
+    out->proj_flops += 8.0 * set->nb * paw->nproj * (double)ld;
+  }
+  return pp_agree(st_, err, lay->world);
+}
+
+pp_status pp_aenorm_compute(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
+                            const pp_structure *st, pp_aenorm *out, pp_err *err) {
+  const pp_wavecar *wc = set->wc;
+  const size_t nn = (size_t)wc->nspin * wc->nkpts * wc->nbands, nsk = (size_t)wc->nspin * wc->nkpts;
   for (int j = 0; j < set->nlocal; j++) PP_CALL(item(lay, set, paw, st, j, out->P[j], out, err));
   /* Each value has one owner; summing zero-initialised tables is exact. */
   MPI_Allreduce(MPI_IN_PLACE, out->pseudo, (int)(2 * nn + nsk), MPI_DOUBLE, MPI_SUM, lay->world);

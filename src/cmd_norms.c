@@ -160,8 +160,10 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   pp_stage_done(ctx, "read", &t0, bands.bytes_read, 0);
   PP_TRY(pp_pool_create(&ctx->pools, "project", "projections", &wf, 1, &proj, err));
   pp_aenorm r;
-  PP_TRY(pp_aenorm_compute(&lay, &bands, &paw, &ds.structure, proj, small, &r, err));
-  pp_stage_done(ctx, "project", &t0, 0, 0);
+  PP_TRY(pp_aenorm_project(&lay, &bands, &paw, &ds.structure, proj, small, &r, err));
+  pp_stage_done(ctx, "project", &t0, 0, r.proj_flops);
+  PP_TRY(pp_aenorm_compute(&lay, &bands, &paw, &ds.structure, &r, err));
+  pp_stage_done(ctx, "gram", &t0, 0, 0);
   const char *h5 = pp_args_get(&a, "h5");
   if (h5) PP_TRY(write_h5(ctx, h5, wc, &bands, &paw, &r, err));
   PP_TRY(pp_pools_release_stage(&ctx->pools, "project", err));

@@ -26,7 +26,7 @@ static const pp_optdef project_opts[] = {
     {"bands", "N-M", "defect bands to analyse, 1-based inclusive (default: window)"},
     {"window", "EV", "half-width of the default band window around E_Fermi (1.0 eV)"},
     {"json", "FILE", "write the band table as JSON ('-' = stdout)"},
-    {"h5", "FILE", "write overlaps, energies, k-points, weights (parallel HDF5)"},
+    {"h5", "FILE", "write overlaps, projections (paw), energies, k-points (parallel HDF5)"},
     {"flip-spin", NULL, "project spin-up defect bands on spin-down bulk bands (and back)"},
     {"kgroups", "N", "number of k-point groups (default: automatic)"},
     {"variant", "V", "force the WAVECAR variant of both inputs"},
@@ -112,8 +112,48 @@ static void write_json(FILE *f, const void *arg) {
   pp_json_end(&j);
 }
 
+/* The PAW projections at each structure's own atoms: bulk blocks from
+ * every rank (its band slice), defect blocks from band rank 0 of each
+ * k-point group (all ranks of a group hold the same defect projections). */
+static pp_status write_projections(const project_run *r, pp_h5 *h, const pp_wfset *bulk,
+                                   const pp_overlap_proj *proj, pp_err *err) {
+  const pp_wavecar *b = &r->bulk.wc;
+  const int nd = r->hi - r->lo;
+  static const char *const LAYOUT =
+      "[spin][kpoint][band][spinor * nproj + atom offset + (j, m)] = <p_ai|psi_n> at the "
+      "structure's own atoms (POSCAR order; per atom the channels j of the dataset, m = -l..l); "
+      "with --flip-spin [spin] is the defect spin and the bulk values belong to the other spin";
+  const hsize_t bdims[4] = {(hsize_t)b->nspin, (hsize_t)b->nkpts, (hsize_t)b->nbands,
+                            (hsize_t)proj->ncb};
+  const hsize_t bcount[4] = {1, 1, (hsize_t)bulk->nb, (hsize_t)proj->ncb};
+  hsize_t(*start)[4] = calloc((size_t)bulk->nlocal + 1, sizeof *start);
+  if (!start) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  for (int j = 0; j < bulk->nlocal; j++) {
+    start[j][0] = (hsize_t)(bulk->item[j] / b->nkpts);
+    start[j][1] = (hsize_t)(bulk->item[j] % b->nkpts);
+    start[j][2] = (hsize_t)bulk->b0;
+  }
+  pp_status st = PP_OK;
+  PP_TRY(pp_h5_write_complex_blocks(h, "bulk_projections", bdims, bulk->nb > 0 ? bulk->nlocal : 0,
+                                    (const hsize_t(*)[4])start, bcount, proj->PB,
+                                    "dimensionless (projector normalisation of the dataset)", err));
+  PP_TRY(pp_h5_attr(h, "bulk_projections", "layout", LAYOUT, err));
+  for (int j = 0; j < bulk->nlocal; j++) start[j][2] = 0;
+  const hsize_t ddims[4] = {(hsize_t)b->nspin, (hsize_t)b->nkpts, (hsize_t)nd, (hsize_t)proj->ncd};
+  const hsize_t dcount[4] = {1, 1, (hsize_t)nd, (hsize_t)proj->ncd};
+  PP_TRY(pp_h5_write_complex_blocks(h, "defect_projections", ddims,
+                                    r->lay.brank == 0 && nd > 0 ? bulk->nlocal : 0,
+                                    (const hsize_t(*)[4])start, dcount, proj->PD,
+                                    "dimensionless (projector normalisation of the dataset)", err));
+  PP_TRY(pp_h5_attr(h, "defect_projections", "layout", LAYOUT, err));
+done:
+  free(start);
+  return st;
+}
+
 static pp_status write_h5(pp_ctx *ctx, const project_run *r, const char *path,
-                          const pp_wfset *bulk, const double complex *S, pp_err *err) {
+                          const pp_wfset *bulk, const double complex *S,
+                          const pp_overlap_proj *proj, pp_err *err) {
   const pp_wavecar *b = &r->bulk.wc, *d = &r->defect.wc;
   const int nd = r->hi - r->lo;
   pp_h5 h;
@@ -140,6 +180,7 @@ static pp_status write_h5(pp_ctx *ctx, const project_run *r, const char *path,
     PP_TRY(pp_h5_write_int(&h, "site_match_bulk_to_defect", 1, mdim, r->pair.match.b2d,
                            "0-based defect atom index, -1 = bulk-only site", err));
     PP_TRY(pp_h5_write_double(&h, "site_match_distance", 1, mdim, r->pair.match.dist, "Angstrom, -1 = unmatched", err));
+    PP_TRY(write_projections(r, &h, bulk, proj, err));
   }
   const hsize_t edims[3] = {(hsize_t)b->nspin, (hsize_t)b->nkpts, (hsize_t)b->nbands};
   const hsize_t ddims[3] = {(hsize_t)d->nspin, (hsize_t)d->nkpts, (hsize_t)d->nbands};
@@ -244,16 +285,17 @@ static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err)
   ovl_deps[1] = gath;
   PP_CALL(pp_pool_create(pools, "overlap", "overlaps", ovl_deps, 2, &ovl, err));
   double complex *S = NULL;
+  pp_overlap_proj proj = {0};
+  const char *h5 = pp_args_get(a, "h5");
   if (ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] computing overlaps\n");
-  PP_CALL(pp_overlap_compute(&r->lay, &bulk, &defect, r->paw ? &r->pair : NULL, r->bulk.kweight, gath, ovl,
-                             &S, r->character, err));
+  PP_CALL(pp_overlap_compute(&r->lay, &bulk, &defect, r->paw ? &r->pair : NULL, r->bulk.kweight,
+                             gath, ovl, &S, r->paw && h5 ? &proj : NULL, r->character, err));
   double flops = 0;
   for (int j = 0; j < bulk.nlocal; j++)
     flops += 8.0 * nd * bulk.nb * (double)pp_wavecar_nstored(bwc, bulk.item[j] % bwc->nkpts);
   pp_stage_done(ctx, "overlap", &t0, 0, flops);
-  const char *h5 = pp_args_get(a, "h5");
   if (h5) {
-    PP_CALL(write_h5(ctx, r, h5, &bulk, S, err));
+    PP_CALL(write_h5(ctx, r, h5, &bulk, S, &proj, err));
     pp_stage_done(ctx, "write", &t0, 0, 0);
   }
   PP_CALL(pp_pools_release_stage(pools, "overlap", err));

@@ -46,9 +46,21 @@ static pp_status gather_defect(const pp_layout *lay, const pp_wfset *def, int j,
   return PP_OK;
 }
 
+static pp_status alloc_proj(const pp_wfset *bulk, int nd, const pp_pawpair *paw, pp_pool *pool,
+                            pp_overlap_proj *proj, pp_err *err) {
+  const int nspinor = bulk->wc->nspinor;
+  proj->ncb = nspinor * paw->nprojb;
+  proj->ncd = nspinor * paw->nprojd;
+  PP_CALL(pp_pool_alloc(pool, (size_t)bulk->nlocal * bulk->nb * proj->ncb * 16 + 16,
+                        (void **)&proj->PB, err));
+  PP_CALL(pp_pool_alloc(pool, (size_t)bulk->nlocal * nd * proj->ncd * 16 + 16,
+                        (void **)&proj->PD, err));
+  return PP_OK;
+}
+
 static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
                          const pp_pawpair *paw, pp_pool *gather_pool, pp_pool *ovl_pool,
-                         double complex **S, double *raw, pp_err *err) {
+                         double complex **S, pp_overlap_proj *proj, double *raw, pp_err *err) {
   const pp_wavecar *bwc = bulk->wc;
   const int nd = def->hi - def->lo, nbl = bulk->nb;
   const int64_t ldmax = max_ld(bulk);
@@ -59,6 +71,7 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
   PP_CALL(pp_pool_alloc(gather_pool, (size_t)nd * (size_t)ldmax * 16 + 16, (void **)&all, err));
   PP_CALL(pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * (size_t)nbl * 16 + 16,
                         (void **)S, err));
+  if (paw && proj) PP_CALL(alloc_proj(bulk, nd, paw, ovl_pool, proj, err));
   const int gamma = pp_variant_is_gamma(bwc->variant);
   for (int j = 0; j < bulk->nlocal; j++) {
     const int k = bulk->item[j] % bwc->nkpts;
@@ -70,7 +83,10 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
       const double complex one = 1, zero = 0;
       zgemm_("C", "N", &nbl, &nd, &ld, &one, bulk->c[j], &ld, all, &ld, &zero, Sj, &nbl);
     }
-    if (paw) PP_CALL(pp_pawpair_add(paw, bwc, k, bulk->c[j], nbl, all, nd, ld, Sj, err));
+    if (paw)
+      PP_CALL(pp_pawpair_add(paw, bwc, k, bulk->c[j], nbl, all, nd, ld, Sj,
+                             proj ? proj->PB + (size_t)j * nbl * proj->ncb : NULL,
+                             proj ? proj->PD + (size_t)j * nd * proj->ncd : NULL, err));
     double *r = raw + (size_t)j * nd * 2;
     for (int n = 0; n < nd; n++) {
       r[2 * n] = r[2 * n + 1] = 0;
@@ -88,13 +104,15 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
 
 pp_status pp_overlap_compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *defect,
                              const pp_pawpair *paw, const double *kweight, pp_pool *gather_pool,
-                             pp_pool *ovl_pool, double complex **S, double *character, pp_err *err) {
+                             pp_pool *ovl_pool, double complex **S, pp_overlap_proj *proj,
+                             double *character, pp_err *err) {
   const pp_wavecar *bwc = bulk->wc;
   const int nd = defect->hi - defect->lo;
   double *raw = NULL;
   pp_status st = pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * 2 * sizeof(double) + 16,
                                (void **)&raw, err);
-  if (st == PP_OK) st = compute(lay, bulk, defect, paw, gather_pool, ovl_pool, S, raw, err);
+  if (st == PP_OK)
+    st = compute(lay, bulk, defect, paw, gather_pool, ovl_pool, S, proj, raw, err);
   PP_CALL(pp_agree(st, err, lay->world));
   /* Sum the band slices of the group: every group rank has the same items. */
   if (bulk->nlocal > 0)

@@ -40,7 +40,12 @@ pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const
   pp->bside = calloc((size_t)n + 1, sizeof *pp->bside);
   pp->dside = calloc((size_t)n + 1, sizeof *pp->dside);
   pp->applyq = calloc((size_t)n + 1, 1);
-  if (!pp->bside || !pp->dside || !pp->applyq) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  pp->scol = calloc((size_t)n + 1, sizeof *pp->scol);
+  pp->natd = defect->natoms;
+  pp->dsite = calloc((size_t)defect->natoms + 1, sizeof *pp->dsite);
+  pp->dcol = calloc((size_t)defect->natoms + 1, sizeof *pp->dcol);
+  if (!pp->bside || !pp->dside || !pp->applyq || !pp->scol || !pp->dsite || !pp->dcol)
+    PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   int i = 0;
   for (int a = 0; a < bulk->natoms; a++) {
     const int s = species_index(&pp->species, bulk->species[bulk->type[a]]);
@@ -49,23 +54,29 @@ pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const
     if (b >= 0) {
       set_site(&pp->dside[i], defect->frac[b], s, PP_SITE_PROJ);
       pp->applyq[i] = 1;
+      pp->dsite[b] = i;
     } else {
       set_site(&pp->dside[i], bulk->frac[a], s, PP_SITE_DIFF);
       pp->nonlyb++;
     }
     pp->ncol += pp->set.data[s].nproj;
-    i++;
+    pp->scol[++i] = pp->ncol;
   }
+  pp->nprojb = pp->ncol;
   for (int b = 0; b < defect->natoms; b++) {
     if (pp->match.d2b[b] >= 0) continue;
     const int s = species_index(&pp->species, defect->species[defect->type[b]]);
     set_site(&pp->bside[i], defect->frac[b], s, PP_SITE_DIFF);
     set_site(&pp->dside[i], defect->frac[b], s, PP_SITE_PROJ);
+    pp->dsite[b] = i;
     pp->ncol += pp->set.data[s].nproj;
     pp->nonlyd++;
-    i++;
+    pp->scol[++i] = pp->ncol;
   }
   pp->nsites = i;
+  for (int b = 0; b < defect->natoms; b++)
+    pp->dcol[b + 1] = pp->dcol[b] + pp->set.data[pp->dside[pp->dsite[b]].species].nproj;
+  pp->nprojd = pp->dcol[defect->natoms];
   return PP_OK;
 }
 
@@ -77,6 +88,9 @@ void pp_pawpair_free(pp_pawpair *pp) {
   free(pp->bside);
   free(pp->dside);
   free(pp->applyq);
+  free(pp->scol);
+  free(pp->dsite);
+  free(pp->dcol);
   memset(pp, 0, sizeof *pp);
 }
 
@@ -98,9 +112,25 @@ static void apply_q(const pp_pawpair *pp, int nspinor, double complex *X, int nr
     }
 }
 
+/* Copies the projections at the structures' own atoms out of X_B / X_D. */
+static void extract(const pp_pawpair *pp, int nspinor, const double complex *XB, int nbl,
+                    const double complex *XD, int nd, double complex *PB, double complex *PD) {
+  const size_t ldx = (size_t)nspinor * pp->ncol;
+  for (int r = 0; PB && r < nbl; r++)
+    for (int sp = 0; sp < nspinor; sp++)
+      memcpy(PB + ((size_t)r * nspinor + sp) * pp->nprojb, XB + r * ldx + (size_t)sp * pp->ncol,
+             sizeof *PB * (size_t)pp->nprojb);
+  for (int r = 0; PD && r < nd; r++)
+    for (int sp = 0; sp < nspinor; sp++)
+      for (int b = 0; b < pp->natd; b++)
+        memcpy(PD + ((size_t)r * nspinor + sp) * pp->nprojd + pp->dcol[b],
+               XD + r * ldx + (size_t)sp * pp->ncol + pp->scol[pp->dsite[b]],
+               sizeof *PD * (size_t)(pp->dcol[b + 1] - pp->dcol[b]));
+}
+
 pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb,
                          int nbl, const double complex *Cd, int nd, int64_t ld, double complex *S,
-                         pp_err *err) {
+                         double complex *PB, double complex *PD, pp_err *err) {
   const int ldx = wc->nspinor * pp->ncol;
   double complex *XB = malloc(sizeof *XB * ((size_t)nbl * ldx + 1));
   double complex *XD = malloc(sizeof *XD * ((size_t)nd * ldx + 1));
@@ -108,6 +138,7 @@ pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, cons
   if (!XB || !XD) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
   PP_TRY(pp_project_sites(&pp->paw, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, err));
   PP_TRY(pp_project_sites(&pp->paw, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, err));
+  extract(pp, wc->nspinor, XB, nbl, XD, nd, PB, PD);
   apply_q(pp, wc->nspinor, XD, nd);
   if (nbl > 0 && nd > 0) {
     const double complex one = 1;

@@ -99,6 +99,70 @@ static void kplan_free(kplan *p) {
   free(p->kg);
 }
 
+/* Rows of the projector matrix built at once: several atoms per ZGEMM, so
+ * the coefficients are streamed through the cache once per block instead
+ * of once per atom (13 rows per Si atom alone make a thin, memory-bound
+ * ZGEMM); bounded in bytes so large plane-wave sets stay modest. */
+#define PROJ_BLOCK_BYTES ((size_t)96 << 20)
+#define PROJ_BLOCK_ROWS 256
+
+static int block_rows(int64_t npw, int maxproj) {
+  int64_t rows = (int64_t)(PROJ_BLOCK_BYTES / ((size_t)npw * 16));
+  if (rows > PROJ_BLOCK_ROWS) rows = PROJ_BLOCK_ROWS;
+  return rows < maxproj ? maxproj : (int)rows;
+}
+
+/* Datasets have l <= 3 (pawxml.c rejects more). */
+#define PP_LMAX_TABLE 4
+
+/* The part of a projector row that does not depend on the atom's position:
+ * T[g][i] = i^l Y_lm(q̂) f_j(|q|) for one species and kind, (npw, nproj).
+ * Built once per k-point and shared by every atom of the species. */
+static pp_status species_table(const pp_paw *paw, int species, pp_site_kind kind, const kplan *kp,
+                               double complex **out, pp_err *err) {
+  static const double complex il[4] = {1, I, -1, -I};
+  const pp_pawdata *d = paw->data[species];
+  const pp_ftable *t = kind == PP_SITE_PROJ ? &paw->table[species] : &paw->dtable[species];
+  const int64_t npw = kp->npw;
+  double complex *T = malloc(sizeof *T * (size_t)d->nproj * (size_t)npw + 1);
+  if (!T) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the projector table");
+#pragma omp parallel for schedule(static)
+  for (int64_t g = 0; g < npw; g++) {
+    double u[3] = {0, 0, 1};
+    if (kp->qlen[g] > 1e-12)
+      for (int i = 0; i < 3; i++) u[i] = kp->q[3 * g + i] / kp->qlen[g];
+    double y[PP_LMAX_TABLE][7];
+    for (int l = 0; l <= d->lmax && l < PP_LMAX_TABLE; l++) pp_ylm(l, u, y[l]);
+    int i = 0;
+    for (int j = 0; j < d->nj; j++) {
+      const int l = d->l[j];
+      const double complex fac = il[l % 4] * pp_ftable_eval(t, j, kp->qlen[g]);
+      for (int m = 0; m < 2 * l + 1; m++, i++) T[(size_t)g * d->nproj + i] = fac * y[l][m];
+    }
+  }
+  *out = T;
+  return PP_OK;
+}
+
+/* Rows r0.. of M (leading dimension ldm) for one site: the species table
+ * times the structure factor e^{i q·R} (and the normalisation). */
+static void fill_site(const pp_site *site, int nproj, const double complex *T, const kplan *kp,
+                      int gamma, double pref, double complex *M, int ldm, int r0) {
+  const double *f = site->frac;
+  const int64_t npw = kp->npw;
+  /* Independent per G: threads change no result. */
+#pragma omp parallel for schedule(static)
+  for (int64_t g = 0; g < npw; g++) {
+    const double arg = 2 * M_PI * (kp->kg[3 * g] * f[0] + kp->kg[3 * g + 1] * f[1] + kp->kg[3 * g + 2] * f[2]);
+    /* Gamma-only: fold c(−G) = c(G)* into the stored √2·c(G). */
+    const double w = (gamma && g > 0) ? sqrt(2.0) : 1.0;
+    const double complex ph = w * pref * CMPLX(cos(arg), sin(arg));
+    const double complex *t = T + (size_t)g * nproj;
+    double complex *m = M + (size_t)g * ldm + r0;
+    for (int i = 0; i < nproj; i++) m[i] = ph * t[i];
+  }
+}
+
 pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
                            const pp_wavecar *wc, int k, const double complex *C, int nb,
                            int64_t ld, double complex *out, int col0, int ncol_total,
@@ -112,50 +176,31 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
   int maxproj = 0;
   for (int s = 0; s < paw->nspecies; s++)
     if (paw->data[s]->nproj > maxproj) maxproj = paw->data[s]->nproj;
-  double complex *M = malloc(sizeof *M * (size_t)maxproj * (size_t)npw);
-  double complex *phase = malloc(sizeof *phase * (size_t)npw);
-  if (!M || !phase) {
-    free(M);
-    free(phase);
-    kplan_free(&kp);
-    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
-  }
-  const double complex il[4] = {1, I, -1, -I};
+  const int maxrows = block_rows(npw, maxproj);
+  pp_status st = PP_OK;
+  double complex *M = malloc(sizeof *M * (size_t)maxrows * (size_t)npw);
+  /* Species tables, [kind][species], built when first needed. */
+  double complex **T = calloc(2 * (size_t)paw->nspecies + 1, sizeof *T);
+  if (!M || !T) PP_THROW(PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
   const int ldo = wc->nspinor * ncol_total;
   int col = col0;
-  for (int a = 0; a < nsites; a++) {
-    const pp_pawdata *d = paw->data[sites[a].species];
-    const pp_ftable *t = sites[a].kind == PP_SITE_PROJ ? &paw->table[sites[a].species]
-                                                       : &paw->dtable[sites[a].species];
-    const double *f = sites[a].frac;
-    /* Independent per G: threads change no result. */
-#pragma omp parallel for schedule(static)
-    for (int64_t g = 0; g < npw; g++) {
-      const double arg = 2 * M_PI * (kp.kg[3 * g] * f[0] + kp.kg[3 * g + 1] * f[1] + kp.kg[3 * g + 2] * f[2]);
-      /* Gamma-only: fold c(−G) = c(G)* into the stored √2·c(G). */
-      const double w = (gamma && g > 0) ? sqrt(2.0) : 1.0;
-      phase[g] = w * pref * CMPLX(cos(arg), sin(arg));
+  for (int a0 = 0; a0 < nsites;) {
+    int a1 = a0, rows = 0;
+    while (a1 < nsites && rows + paw->data[sites[a1].species]->nproj <= maxrows)
+      rows += paw->data[sites[a1++].species]->nproj;
+    for (int a = a0, r0 = 0; a < a1; r0 += paw->data[sites[a++].species]->nproj) {
+      const int sp = sites[a].species, kind = sites[a].kind == PP_SITE_PROJ ? 0 : 1;
+      double complex **t = &T[kind * paw->nspecies + sp];
+      if (!*t) PP_TRY(species_table(paw, sp, sites[a].kind, &kp, t, err));
+      fill_site(&sites[a], paw->data[sp]->nproj, *t, &kp, gamma, pref, M, rows, r0);
     }
-#pragma omp parallel for schedule(static)
-    for (int64_t g = 0; g < npw; g++) {
-      double u[3] = {0, 0, 1};
-      if (kp.qlen[g] > 1e-12)
-        for (int i = 0; i < 3; i++) u[i] = kp.q[3 * g + i] / kp.qlen[g];
-      int i = 0;
-      for (int j = 0; j < d->nj; j++) {
-        const int l = d->l[j];
-        double y[7];
-        pp_ylm(l, u, y);
-        const double complex fac = il[l % 4] * pp_ftable_eval(t, j, kp.qlen[g]) * phase[g];
-        for (int m = 0; m < 2 * l + 1; m++, i++) M[(size_t)g * d->nproj + i] = fac * y[m];
-      }
-    }
-    const int mproj = d->nproj, ipw = (int)npw, ildc = ldo, ildb = (int)ld;
+    const int ipw = (int)npw, ildc = ldo, ildb = (int)ld;
     const double complex one = 1, zero = 0;
     for (int s = 0; s < wc->nspinor && nb > 0; s++)
-      zgemm_("N", "N", &mproj, &nb, &ipw, &one, M, &mproj, C + (int64_t)s * npw, &ildb, &zero,
+      zgemm_("N", "N", &rows, &nb, &ipw, &one, M, &rows, C + (int64_t)s * npw, &ildb, &zero,
              out + (int64_t)s * ncol_total + col, &ildc);
-    col += d->nproj;
+    col += rows;
+    a0 = a1;
   }
   if (gamma)
     for (int b = 0; b < nb; b++)
@@ -164,10 +209,12 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
           double complex *p = out + (int64_t)b * ldo + (int64_t)s * ncol_total + x;
           *p = creal(*p);
         }
+done:
+  for (int i = 0; T && i < 2 * paw->nspecies; i++) free(T[i]);
+  free(T);
   free(M);
-  free(phase);
   kplan_free(&kp);
-  return PP_OK;
+  return st;
 }
 
 pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,

@@ -22,12 +22,19 @@ typedef struct pp_aenorm {
   double *ae;          /* AE norm, same layout */
   double *maxoff;      /* max |<m|n> − δ| per (spin, k), (nspin, nkpts) */
   double complex **P;  /* projections of local items, (nlocal)(nb, nspinor·nproj) */
+  double proj_flops;   /* 8 · bands · projectors · coefficients projected here */
 } pp_aenorm;
 
-/* Computes everything above from the slices in `set`; arrays come from
- * `pool` (P) and `small` (norm tables). Collective over the world. */
-pp_status pp_aenorm_compute(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
+/* First step: the projections P of the slices in `set`, and room for the
+ * tables; arrays come from `pool` (P) and `small` (norm tables).
+ * Collective over the world (errors agreed). */
+pp_status pp_aenorm_project(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
                             const pp_structure *st, pp_pool *pool, pp_pool *small,
                             pp_aenorm *out, pp_err *err);
+
+/* Second step: norms and the ring-passed off-diagonal maximum from the
+ * slices and out->P. Collective over the world. */
+pp_status pp_aenorm_compute(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
+                            const pp_structure *st, pp_aenorm *out, pp_err *err);
 
 #endif

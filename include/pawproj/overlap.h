@@ -29,6 +29,16 @@
 /* Columns of the character array. */
 enum { PP_CHAR_VALENCE, PP_CHAR_CONDUCTION, PP_CHAR_CAPTURED, PP_CHAR_N };
 
+/* Optional by-product of the PAW method: the projections at each
+ * structure's own atoms (pawpair.h), per local item j:
+ * PB + j·nb·ncb: (bulk->nb, nspinor·nprojb) for my bulk band slice;
+ * PD + j·nd·ncd: (nd, nspinor·nprojd) for all selected defect bands
+ * (identical on every rank of the k-point group). */
+typedef struct pp_overlap_proj {
+  double complex *PB, *PD;
+  int ncb, ncd;                 /* nspinor·nprojb, nspinor·nprojd */
+} pp_overlap_proj;
+
 /* Bytes the overlap stage allocates on this rank. */
 size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk,
                        int ndefect);
@@ -37,12 +47,14 @@ size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk,
  * element [j][n][m] = <B_(b0+m)|D_(lo+n)> at item j) from ovl_pool, using
  * gather_pool for the gathered defect bands, and the character of every
  * defect band: character (nspin, nd, PP_CHAR_N), identical on all ranks.
- * paw == NULL: pseudo method; else the PAW terms are added.
+ * paw == NULL: pseudo method; else the PAW terms are added, and when
+ * proj != NULL its arrays are allocated from ovl_pool and filled.
  * Collective over the world. */
 pp_status pp_overlap_compute(const pp_layout *lay, const pp_wfset *bulk,
                              const pp_wfset *defect, const pp_pawpair *paw,
                              const double *kweight, pp_pool *gather_pool,
                              pp_pool *ovl_pool, double complex **S,
-                             double *character, pp_err *err);
+                             pp_overlap_proj *proj, double *character,
+                             pp_err *err);
 
 #endif

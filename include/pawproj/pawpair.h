@@ -32,6 +32,11 @@ typedef struct pp_pawpair {
   pp_site *dside;         /* what the defect bands are projected on, (nsites) */
   unsigned char *applyq;  /* 1 where the defect side gets Q applied, (nsites) */
   int ncol;               /* Σ nproj over the sites */
+  int *scol;              /* first column of each site, (nsites + 1) */
+  int natd;               /* atoms of the defect structure */
+  int *dsite;             /* site whose dside is defect atom b, (natd) */
+  int *dcol;              /* first column of defect atom b in PD, (natd + 1) */
+  int nprojb, nprojd;     /* projectors at all bulk / all defect atoms */
   int nonlyb, nonlyd;     /* unmatched counts */
 } pp_pawpair;
 
@@ -41,9 +46,15 @@ pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk,
 void pp_pawpair_free(pp_pawpair *pp);
 
 /* S += X_B^H X_D for bulk bands Cb (nbl, ld) and defect bands Cd (nd, ld)
- * of k-point k; S is column-major (nbl × nd): S[m + n·nbl]. */
+ * of k-point k; S is column-major (nbl × nd): S[m + n·nbl].
+ * By-products (either may be NULL): the projections <p̃_ai|ψ̃_n> at each
+ * structure's own atoms, in atom order as pp_project lays them out:
+ * PB (nbl, nspinor, nprojb) and PD (nd, nspinor, nprojd), row-major.
+ * The bulk sites come first in atom order, so PB is a column block of
+ * X_B; PD is collected from X_D before Q is applied. */
 pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k,
                          const double complex *Cb, int nbl, const double complex *Cd, int nd,
-                         int64_t ld, double complex *S, pp_err *err);
+                         int64_t ld, double complex *S, double complex *PB, double complex *PD,
+                         pp_err *err);
 
 #endif

@@ -25,6 +25,12 @@ Measures, on a synthetic 512-atom Si WAVECAR (make_synthetic.py):
 (c) memory   --mem-report peak per rank with 1, 2 and 4 ranks (`project
              --method pseudo --bands 1-8`, all bulk bands held): the bulk
              coefficient pool should fall as 1/ranks.
+(d) PAW      `pawproj norms` with the open GPAW Si dataset on a 1-k-point
+             synthetic file: the projection stage's GFLOP/s (8 per band ·
+             projector · plane-wave product) vs the square ZGEMM of this run
+             with as many ranks (target >= 50 %), with 1, 2 and 4 ranks, and
+             peak memory; full mode also times `project --method paw` on the
+             64-atom GPAW Si vacancy case (generated once, needs GPAW).
 
 Prints a markdown snippet on stdout (progress on stderr) and writes all
 numbers to a JSON file (default WORKDIR/results-MODE.json).  Generated
@@ -58,14 +64,18 @@ PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executabl
 MODES = {
     "full": dict(bands=1000, encut=300.0, kpoints=3, atoms=512, probe_bands=100,
                  square=2000, square_reps=2, overlap_reps=1, touch_mib=1024, reps=1,
-                 pymatgen_limit_s=15 * 60, quiet_wait=30, budget_s=24 * 60, min_samples=10),
+                 pymatgen_limit_s=15 * 60, quiet_wait=30, budget_s=24 * 60, min_samples=10,
+                 proj_bands=400, si64=True),
     "quick": dict(bands=200, encut=200.0, kpoints=3, atoms=512, probe_bands=40,
                   square=1000, square_reps=3, overlap_reps=2, touch_mib=256, reps=2,
-                  pymatgen_limit_s=60, quiet_wait=2, budget_s=75, min_samples=1),
+                  pymatgen_limit_s=60, quiet_wait=2, budget_s=75, min_samples=1,
+                  proj_bands=100, si64=False),
 }
 TARGET_READ = 0.70      # pawproj read GB/s / cat GB/s
 TARGET_PYMATGEN = 20.0  # pymatgen time / pawproj time
 TARGET_OVERLAP = 0.60   # pawproj overlap GFLOP/s / ZGEMM GFLOP/s
+TARGET_PROJ = 0.50      # pawproj projection GFLOP/s / ZGEMM GFLOP/s
+SI_SETUP = "/usr/share/gpaw-setups/Si.PBE.gz"
 
 T0 = time.time()
 
@@ -428,6 +438,53 @@ def pawproj_project(pawproj, data_dir, nbands, n, tmp, kgroups=None, timeout=180
             "foreign_before": r["foreign_before"]}
 
 
+def pawproj_norms(pawproj, data_dir, n, timeout=3600):
+    """`norms` with the open GPAW Si dataset: stage project = projections only."""
+    args = [pawproj, "norms", data_dir, "--datasets", f"Si={SI_SETUP}", "--json",
+            os.devnull, "--mem-report"]
+    r = run(mpirun(n, args), env=mpi_env(1), timeout=timeout, label=f"norms n={n}", settle=True)
+    if r["rc"] != 0:
+        return {"ranks": n, "error": r["stderr"][-800:], "rc": r["rc"]}
+    st = parse_stages(r["stderr"])
+    return {"ranks": n, "project": st.get("project"), "gram": st.get("gram"),
+            "read": st.get("read"), "wall": round(r["wall"], 2), "mem": parse_mem(r["stdout"]),
+            "foreign_cores": r["foreign_cores"], "foreign_before": r["foreign_before"]}
+
+
+def si64_case(workdir: str) -> str | None:
+    """The 64-atom GPAW Si / vacancy pair (scripts/gpaw_example.py), cached."""
+    script = os.path.join(REPO, "scripts", "gpaw_example.py")
+    import hashlib
+    digest = hashlib.sha1(open(script, "rb").read()).hexdigest()[:12]
+    out = os.path.join(workdir, "si64-gamma-" + digest)
+    if os.path.isfile(os.path.join(out, "vacancy", "gpaw_reference.json")):
+        return out
+    log("generating the 64-atom GPAW case (scripts/gpaw_example.py, 1-2 min)")
+    r = run(["mpirun", "--oversubscribe", "-n", "2", PY, script, "--size", "64", "--kpts",
+             "gamma", "--encut", "250", "--out", out], env=mpi_env(1), timeout=1800,
+            label="gpaw_example")
+    return out if r["rc"] == 0 else None
+
+
+def pawproj_project_paw(pawproj, case, n, timeout=1800):
+    bulk, vac = os.path.join(case, "bulk"), os.path.join(case, "vacancy")
+    nb = json.load(open(os.path.join(vac, "gpaw_reference.json")))["nbands"]
+    args = [pawproj, "project", "--bulk", bulk, "--defect", vac, "--datasets", bulk,
+            "--bands", f"1-{nb}", "--json", os.devnull, "--mem-report"]
+    r = run(mpirun(n, args), env=mpi_env(1), timeout=timeout, label=f"project paw n={n}",
+            settle=True)
+    if r["rc"] != 0:
+        return {"ranks": n, "error": r["stderr"][-800:], "rc": r["rc"]}
+    st = parse_stages(r["stderr"])
+    return {"ranks": n, "read": st.get("read"), "overlap": st.get("overlap"),
+            "wall": round(r["wall"], 2), "mem": parse_mem(r["stdout"]),
+            "foreign_cores": r["foreign_cores"], "foreign_before": r["foreign_before"]}
+
+
+def proj_rate(r):
+    return (r.get("project") or {}).get("GFLOPs")
+
+
 def read_rate(r):
     return (r.get("read") or {}).get("GBps")
 
@@ -538,8 +595,8 @@ def markdown(res: dict) -> str:
         if r and r.get("read"):
             L.append(f"| project {r['ranks']} rank(s) stage read | {r['read']['GBps']} GB/s "
                      f"({r['read']['seconds']:.1f} s), wall {r['wall']:.0f} s |")
-    fc = res.get("max_foreign_cores")
-    L.append(f"| CPU used by other processes during measurements (max) | {fc} cores |")
+    mfc = res.get("max_foreign_cores")
+    L.append(f"| CPU used by other processes during measurements (max) | {mfc} cores |")
     L.append("")
     L.append("| ranks | layout | bulk coefficients / rank (max) | avg | vs 1 rank | ideal 1/ranks | live total / rank (max) | in-memory load |")
     L.append("|---|---|---|---|---|---|---|---|")
@@ -548,6 +605,41 @@ def markdown(res: dict) -> str:
                  f"{r['coef_frac']:.3f} | {1 / r['ranks']:.3f} | {gib(r['live_max'])} | "
                  f"{r['read_GBps']} GB/s |")
     L.append("")
+    dd = res.get("projections") or {}
+    if dd.get("skipped"):
+        L.append(f"PAW projections: skipped ({dd['skipped']})")
+        L.append("")
+    elif dd:
+        pd = dd.get("data") or {}
+        L.append(f"PAW projections (`norms`, GPAW Si dataset, 13 projectors/atom; Si{pd.get('atoms')}, "
+                 f"{pd.get('bands')} bands, npw {pd.get('npw')}):")
+        L.append("")
+        L.append("| ranks | projection GFLOP/s | ZGEMM (1000³/2000³, same ranks) | ratio | target | status | "
+                 "orthonormality ring | peak memory / rank | other CPU load |")
+        L.append("|---|---|---|---|---|---|---|---|---|")
+        for n in (1, 2, 4):
+            r = dd.get(f"norms_{n}") or {}
+            p_ = r.get("project") or {}
+            live = (r.get("mem") or {}).get("all/(live total)") or {}
+            fr = r.get("fraction_of_peak")
+            L.append(f"| {n} | {p_.get('GFLOPs', 'n/a')} ({p_.get('seconds', 'n/a')} s) | "
+                     f"{r.get('peak_GFLOPs', 'n/a')} | {pct(fr)} | ≥ 50 % | "
+                     f"{status(fr, TARGET_PROJ) if n <= 2 else 'oversubscribed'} | "
+                     f"{(r.get('gram') or {}).get('seconds', 'n/a')} s | {gib(live.get('max'))} | "
+                     f"{fc(r)} |")
+        L.append("")
+        if any(f"si64_{n}" in dd for n in (1, 2, 4)):
+            L.append("`project --method paw`, 64-atom Si bulk vs vacancy (GPAW, Γ, all defect bands):")
+            L.append("")
+            L.append("| ranks | read | overlap (incl. PAW terms) | wall | peak memory / rank |")
+            L.append("|---|---|---|---|---|")
+            for n in (1, 2, 4):
+                r = dd.get(f"si64_{n}") or {}
+                live = (r.get("mem") or {}).get("all/(live total)") or {}
+                L.append(f"| {n} | {(r.get('read') or {}).get('seconds', 'n/a')} s | "
+                         f"{(r.get('overlap') or {}).get('seconds', 'n/a')} s | {r.get('wall', 'n/a')} s | "
+                         f"{gib(live.get('max'))} |")
+            L.append("")
     if res.get("pawproj_rebuilt_during_run"):
         L.append("**WARNING: the pawproj executable was rebuilt during this run; the numbers "
                  "mix two builds.**")
@@ -741,6 +833,35 @@ def main(argv=None) -> int:
                               "live_max": live["max"] if live else None,
                               "read_GBps": (r.get("read") or {}).get("GBps")})
         c["project_mem"] = {key: (b.get(key) or {}).get("mem") for key in ("project_1", "project_2")}
+
+        # ---------------- (d) PAW projections
+        dd: dict = {}
+        res["projections"] = dd
+        if not os.path.isfile(SI_SETUP):
+            dd["skipped"] = f"{SI_SETUP} missing (Debian gpaw-data)"
+        else:
+            ptag = f"si{P['atoms']}-{P['proj_bands']}b-{P['encut']:g}eV-1k"
+            pdir = os.path.join(args.workdir, ptag)
+            dd["data"] = make_data(pdir, P["atoms"], P["proj_bands"], P["encut"], 1, created)
+            for n in (1, 2, 4):
+                log(f"pawproj norms (projections), {n} rank(s)")
+                dd[f"norms_{n}"] = best_of(lambda: pawproj_norms(pawproj, pdir, n), proj_rate,
+                                           f"norms {n}")
+                z = b["zgemm"].get(f"square_{min(n, 2)}r1t", {})
+                g = proj_rate(dd[f"norms_{n}"])
+                if g and "gflops" in z:
+                    dd[f"norms_{n}"]["peak_GFLOPs"] = z["gflops"]
+                    dd[f"norms_{n}"]["fraction_of_peak"] = g / z["gflops"]
+                log(f"  project {dd[f'norms_{n}'].get('project')}")
+            if P["si64"]:
+                case = si64_case(args.workdir)
+                if case is None:
+                    dd["si64"] = {"skipped": "gpaw_example.py failed (is GPAW installed?)"}
+                else:
+                    for n in (1, 2, 4):
+                        log(f"pawproj project --method paw, 64-atom case, {n} rank(s)")
+                        dd[f"si64_{n}"] = best_of(lambda: pawproj_project_paw(pawproj, case, n),
+                                                  lambda x: -(x.get("wall") or 1e9), f"si64 {n}")
     finally:
         res["elapsed_s"] = round(time.time() - T0, 1)
         res["quiet_wait_total_s"] = QUIET["waited"]

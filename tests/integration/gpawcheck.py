@@ -1,11 +1,38 @@
 """Checks of a GPAW-exported directory (scripts/gpaw_example.py) against
 the values GPAW itself wrote to gpaw_reference.json."""
+import hashlib
 import json
 import os
+import subprocess
+import sys
+import tempfile
 
 import numpy as np
 
-from common import run_json
+from common import REPO, env, run_json
+
+
+def need_gpaw():
+    """Exit with the skip status when GPAW is not installed."""
+    try:
+        import gpaw  # noqa: F401
+    except ImportError:
+        print("SKIP: GPAW is not installed (Debian packages gpaw, gpaw-data)")
+        sys.exit(77)
+
+
+def gpaw_case(c, name, args):
+    """bulk/ and vacancy/ made by scripts/gpaw_example.py ARGS, cached under
+    PAWPROJ_WORK by the script's hash (a changed generator makes new data)."""
+    script = os.path.join(REPO, "scripts", "gpaw_example.py")
+    digest = hashlib.sha1(open(script, "rb").read()).hexdigest()[:12]
+    work = os.path.join(os.environ.get("PAWPROJ_WORK", tempfile.gettempdir()), name + "-" + digest)
+    if not os.path.isfile(os.path.join(work, "vacancy", "gpaw_reference.json")):
+        cmd = ["mpirun", "--oversubscribe", "-n", "2", sys.executable, script] + args + ["--out", work]
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=1500)
+        if not c.check(p.returncode == 0, "gpaw_example.py %s: %s" % (" ".join(args), p.stderr[-2000:])):
+            c.close()
+    return os.path.join(work, "bulk"), os.path.join(work, "vacancy")
 
 
 def check_export(c, d, nranks, tag):

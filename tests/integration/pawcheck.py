@@ -8,7 +8,7 @@ import tempfile
 import h5py
 import numpy as np
 
-from common import run, run_json
+from common import run_json
 
 
 def check_norms(c, d, nranks, tag, tol=1e-6, ptol=1e-5):

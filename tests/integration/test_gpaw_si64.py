@@ -4,36 +4,19 @@ Si cell and its vacancy at Gamma (scripts/gpaw_example.py, ~1-2 minutes on
 2 cores; cached in the build tree). The exports read back to GPAW's values
 with 1, 2 and 4 ranks, and project agrees across rank counts; AE norms and projections
 (`norms`) match GPAW."""
-import hashlib
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
 
-from common import Checker, REPO, env, run
-from gpawcheck import check_export
+from common import Checker, run
+from gpawcheck import check_export, gpaw_case, need_gpaw
 from pawcheck import check_norms
 
-try:
-    import gpaw  # noqa: F401
-except ImportError:
-    print("SKIP: GPAW is not installed (Debian packages gpaw, gpaw-data)")
-    sys.exit(77)
-
+need_gpaw()
 c = Checker("gpaw-si64")
-script = os.path.join(REPO, "scripts", "gpaw_example.py")
-digest = hashlib.sha1(open(script, "rb").read()).hexdigest()[:12]
-work = os.path.join(os.environ.get("PAWPROJ_WORK", tempfile.gettempdir()), "si64-gamma-" + digest)
-if not os.path.isfile(os.path.join(work, "vacancy", "gpaw_reference.json")):
-    cmd = ["mpirun", "--oversubscribe", "-n", "2", sys.executable, script,
-           "--size", "64", "--kpts", "gamma", "--encut", "250", "--out", work]
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=1500)
-    if not c.check(p.returncode == 0, "gpaw_example.py: %s" % p.stderr[-2000:]):
-        c.close()
-bulk, vac = os.path.join(work, "bulk"), os.path.join(work, "vacancy")
+bulk, vac = gpaw_case(c, "si64-gamma", ["--size", "64", "--kpts", "gamma", "--encut", "250"])
 for d in (bulk, vac):
     for nranks in (1, 2, 4):
         check_export(c, d, nranks, "%s %d ranks" % (os.path.basename(d), nranks))

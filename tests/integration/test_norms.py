@@ -2,7 +2,6 @@
 """`pawproj norms` on the shipped GPAW example: AE norms and orthonormality
 to 1e-6 and projections equal to GPAW's (1e-5), with 1, 2 and 4 ranks;
 malformed datasets fail with one clear message."""
-import gzip
 import os
 import shutil
 import tempfile

@@ -2,7 +2,8 @@
 """project --method paw on the shipped GPAW example (Si8, Si7 vacancy):
 bulk against itself is exactly valence for occupied and conduction for
 empty bands (1e-6); the vacancy's deep bands keep ~all their weight in the
-bulk basis, its gap levels are mixed; rank count does not matter (1e-12)."""
+bulk basis, its gap levels are mixed; rank count does not matter (1e-12);
+the projections in the HDF5 file equal GPAW's (1e-5)."""
 import json
 import os
 import tempfile
@@ -22,7 +23,7 @@ with tempfile.TemporaryDirectory() as tmp:
         side = b["valence"] if b["occupation"] > 0.5 else b["conduction"]
         c.check(abs(side - 1) < 1e-6 and abs(b["outside"]) < 1e-6,
                 "bulk vs bulk band %d: %s %.2e" % (b["band"], "valence" if b["occupation"] > 0.5 else "conduction", side - 1))
-    res = []
+    res, proj = [], []
     for nranks in (1, 2, 4):
         js = os.path.join(tmp, "v%d.json" % nranks)
         h5 = os.path.join(tmp, "v%d.h5" % nranks)
@@ -31,7 +32,18 @@ with tempfile.TemporaryDirectory() as tmp:
         with h5py.File(h5, "r") as f:
             res.append((json.load(open(js))["bands"], f["overlaps"][()], f["site_match_bulk_to_defect"][()],
                         f.attrs["method"]))
+            proj.append((f["bulk_projections"][()], f["defect_projections"][()]))
     bands, ovl, match, method = res[0]
+    # The projections written beside the overlaps are GPAW's own (each
+    # structure at its own atoms), for every rank count.
+    for which, d, sel in (("bulk", bulk, slice(None)), ("defect", vac, slice(0, 22))):
+        v = np.array(json.load(open(os.path.join(d, "gpaw_reference.json")))["projections"]["values"])
+        g = (v[..., 0] + 1j * v[..., 1]).reshape(v.shape[0], v.shape[1], v.shape[2], -1)[:, :, sel]
+        for nranks, pr in zip((1, 2, 4), proj):
+            got = pr[0 if which == "bulk" else 1]
+            dmax = np.max(np.abs(got - g)) if got.shape == g.shape else float("inf")
+            c.check(dmax < 1e-5, "%s projections in the HDF5 file vs GPAW, %d rank(s): %s, max diff %.1e"
+                    % (which, nranks, got.shape, dmax))
     c.check(method in ("paw", b"paw"), "HDF5 method attribute")
     c.check(match[0] == -1 and list(match[1:]) == list(range(7)), "site matching: bulk atom 0 is the vacancy: %s" % match)
     for b2, o2, _, _ in res[1:]:

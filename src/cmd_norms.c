@@ -17,7 +17,7 @@
 #include "pawproj/pawset.h"
 
 static const pp_optdef norms_opts[] = {
-    {"datasets", "SPEC", "PAW-XML datasets: Sym=FILE,... or a directory (e.g. /usr/share/gpaw-setups)"},
+    {"datasets", "SPEC", "PAW datasets: a POTCAR, Sym=FILE.xml,... or a directory (default: DIR)"},
     {"json", "FILE", "write norms as JSON ('-' = stdout)"},
     {"h5", "FILE", "write norms and projections (parallel HDF5)"},
     {"kgroups", "N", "number of k-point groups (default: automatic)"},
@@ -123,7 +123,7 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   PP_CALL(pp_args_parse(norms_opts, argc, argv, &a, err));
   if (pp_args_has(&a, "help")) {
     if (ctx->rank == 0)
-      pp_args_help(stdout, "pawproj norms DIR --datasets SPEC [--json FILE] [--h5 FILE]",
+      pp_args_help(stdout, "pawproj norms DIR [--datasets SPEC] [--json FILE] [--h5 FILE]",
                    "For every spin, k-point and band: the pseudo norm Σ|C|², the all-electron norm\n"
                    "Σ|C|² + Σ P* Q P, and per k-point the largest |<ψ_m|ψ_n> - δ_mn|. A converged\n"
                    "calculation with the dataset it used gives 1 to ~1e-6: the check that a\n"
@@ -132,8 +132,6 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
     return PP_OK;
   }
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "norms needs exactly one directory (see --help)");
-  if (!pp_args_has(&a, "datasets"))
-    PP_FAIL(err, PP_ERR_ARG, "norms needs --datasets (PAW-XML files; POTCAR reading is not available yet)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));
   int kgroups = 0;
@@ -144,7 +142,8 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   pp_pawset set = {0};
   pp_paw paw = {0};
   pp_layout lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL};
-  pp_status st = pp_pawset_load(pp_args_get(&a, "datasets"), &ds.structure, &set, err);
+  pp_status st = pp_pawset_load(pp_args_has(&a, "datasets") ? pp_args_get(&a, "datasets") : a.pos[0],
+                                  &ds.structure, &set, err);
   if (st == PP_OK) st = pp_paw_setup(&ds.structure, set.ptr, sqrt(wc->encut * PP_VASP_C), &paw, err);
   st = pp_agree(st, err, ctx->world);
   if (st != PP_OK) goto done;

@@ -21,7 +21,7 @@ static const pp_optdef project_opts[] = {
     {"bulk", "DIR", "pristine calculation: WAVECAR(.gz) + CONTCAR/POSCAR"},
     {"defect", "DIR", "defect calculation in the same cell"},
     {"method", "M", "paw (all-electron, default) or pseudo (plane-wave part only)"},
-    {"datasets", "SPEC", "PAW-XML datasets for --method paw: Sym=FILE,... or a directory"},
+    {"datasets", "SPEC", "PAW datasets: a POTCAR, Sym=FILE.xml,... or a directory (default: --defect DIR)"},
     {"match-tol", "A", "distance below which bulk and defect sites match (0.02 Å)"},
     {"bands", "N-M", "defect bands to analyse, 1-based inclusive (default: window)"},
     {"window", "EV", "half-width of the default band window around E_Fermi (1.0 eV)"},
@@ -221,10 +221,6 @@ static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_e
   if (strcmp(method, "pseudo") != 0 && strcmp(method, "paw") != 0)
     PP_FAIL(err, PP_ERR_ARG, "--method %s: expected paw or pseudo", method);
   r->paw = strcmp(method, "paw") == 0;
-  if (r->paw && !pp_args_has(a, "datasets"))
-    PP_FAIL(err, PP_ERR_ARG,
-            "--method paw (the default) needs --datasets (PAW-XML files; POTCAR reading is not "
-            "available yet), or use --method pseudo");
   r->match_tol = 0.02;
   PP_CALL(pp_args_double(a, "match-tol", &r->match_tol, err));
   if (!(r->match_tol > 0)) PP_FAIL(err, PP_ERR_ARG, "--match-tol must be positive (Å)");
@@ -240,7 +236,8 @@ static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_e
   PP_CALL(pp_dataset_open("defect", pp_args_get(a, "defect"), force, 1, ctx->world, &r->defect, err));
   PP_CALL(pp_dataset_check_compatible(&r->bulk, &r->defect, err));
   if (r->paw)
-    PP_CALL(pp_pawpair_setup(pp_args_get(a, "datasets"), &r->bulk.structure, &r->defect.structure,
+    PP_CALL(pp_pawpair_setup(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : pp_args_get(a, "defect"),
+                             &r->bulk.structure, &r->defect.structure,
                              r->match_tol, sqrt(r->bulk.wc.encut * PP_VASP_C), &r->pair, err));
   if (pp_args_has(a, "bands"))
     PP_CALL(pp_bandsel_parse(pp_args_get(a, "bands"), r->defect.wc.nbands, &r->lo, &r->hi, err));
@@ -317,7 +314,7 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
   PP_CALL(pp_args_parse(project_opts, argc, argv, &a, err));
   if (pp_args_has(&a, "help")) {
     if (ctx->rank == 0)
-      pp_args_help(stdout, "pawproj project --bulk DIR --defect DIR [--method paw --datasets SPEC | --method pseudo] [options]",
+      pp_args_help(stdout, "pawproj project --bulk DIR --defect DIR [--method paw [--datasets SPEC] | --method pseudo] [options]",
                    "For each selected defect band: its overlap with every bulk band at the same\n"
                    "k-point and spin, and its valence / conduction character. Lattices, ENCUT,\n"
                    "k-points and spins of the two calculations must match.",

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pawproj/potcar.h"
 #include "pawproj/textfile.h"
 
 static int is_dir(const char *p) {
@@ -42,11 +43,70 @@ static pp_status locate(const char *spec, const char *sym, char *out, size_t n, 
   return PP_OK;
 }
 
+/* A POTCAR holds one dataset per species in POSCAR order. With exactly as
+ * many datasets as species the order is checked; otherwise (a structure
+ * whose species are a subset, e.g. the union of bulk and defect) each
+ * species is looked up by element. */
+static pp_status load_potcar(const char *path, const pp_structure *str, pp_pawset *set, pp_err *err) {
+  pp_pawdata *all = NULL;
+  int n = 0;
+  PP_CALL(pp_potcar_read(path, &all, &n, err));
+  pp_status st = PP_OK;
+  char list[256] = "", bad[512] = "";
+  for (int i = 0; i < n; i++) {
+    const size_t u = strlen(list);
+    snprintf(list + u, sizeof list - u, "%s%s", i ? " " : "", all[i].symbol);
+  }
+  int *pick = calloc((size_t)str->nspecies + 1, sizeof *pick);
+  if (!pick) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  for (int s = 0; s < str->nspecies; s++) {
+    pick[s] = -1;
+    if (n == str->nspecies) {
+      if (!strcmp(all[s].symbol, str->species[s])) pick[s] = s;
+    } else {
+      for (int i = 0; i < n; i++)
+        if (!strcmp(all[i].symbol, str->species[s])) pick[s] = i;
+    }
+    if (pick[s] < 0) {
+      const size_t u = strlen(bad);
+      if (n == str->nspecies)
+        snprintf(bad + u, sizeof bad - u, "%sspecies %d is %s in the POSCAR but %s in the POTCAR",
+                 u ? "; " : "", s + 1, str->species[s], all[s].symbol);
+      else
+        snprintf(bad + u, sizeof bad - u, "%s%s is not in the POTCAR", u ? "; " : "", str->species[s]);
+    }
+  }
+  if (bad[0])
+    PP_THROW(PP_ERR_MISMATCH, "%s (datasets: %s) does not fit the structure: %s", path, list, bad);
+  for (int s = 0; s < str->nspecies; s++) {
+    set->data[s] = all[pick[s]];
+    memset(&all[pick[s]], 0, sizeof all[pick[s]]);
+    set->ptr[s] = &set->data[s];
+    set->n = s + 1;
+  }
+done:
+  for (int i = 0; i < n; i++) pp_pawdata_free(&all[i]);
+  free(all);
+  free(pick);
+  return st;
+}
+
+static int is_file(const char *p) {
+  struct stat sb;
+  return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 pp_status pp_pawset_load(const char *spec, const pp_structure *st, pp_pawset *set, pp_err *err) {
   memset(set, 0, sizeof *set);
   set->data = calloc((size_t)st->nspecies, sizeof *set->data);
   set->ptr = calloc((size_t)st->nspecies, sizeof *set->ptr);
   if (!set->data || !set->ptr) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  if (is_file(spec)) return load_potcar(spec, st, set, err);
+  if (is_dir(spec)) {
+    char potcar[PP_PATH_MAX];
+    PP_CALL(pp_path_join(potcar, sizeof potcar, spec, "POTCAR", err));
+    if (is_file(potcar)) return load_potcar(potcar, st, set, err);
+  }
   char missing[512] = "";
   for (int s = 0; s < st->nspecies; s++) {
     char path[PP_PATH_MAX];
@@ -58,8 +118,9 @@ pp_status pp_pawset_load(const char *spec, const pp_structure *st, pp_pawset *se
     }
   }
   if (missing[0])
-    PP_FAIL(err, PP_ERR_ARG, "--datasets %s: no PAW dataset for %s (give Sym=FILE,... or a directory)",
-            spec, missing);
+    PP_FAIL(err, PP_ERR_ARG,
+            "--datasets %s: no PAW dataset for %s (no POTCAR there either; give --datasets a POTCAR, "
+            "Sym=FILE.xml,... or a directory)", spec, missing);
   for (int s = 0; s < st->nspecies; s++) {
     char path[PP_PATH_MAX];
     PP_CALL(locate(spec, st->species[s], path, sizeof path, err));

@@ -10,38 +10,6 @@
 
 #define MAXJ 32
 
-void pp_pawdata_free(pp_pawdata *d) {
-  free(d->r);
-  free(d->dr);
-  free(d->l);
-  free(d->phi);
-  free(d->phit);
-  free(d->pt);
-  free(d->Q);
-  memset(d, 0, sizeof *d);
-}
-
-void pp_pawdata_apply_q(const pp_pawdata *d, const double _Complex *p, double _Complex *out) {
-  int i0 = 0;
-  for (int i = 0; i < d->nj; i++) {
-    const int ni = 2 * d->l[i] + 1;
-    for (int m = 0; m < ni; m++) out[i0 + m] = 0;
-    int j0 = 0;
-    for (int j = 0; j < d->nj; j++) {
-      if (d->l[i] == d->l[j])
-        for (int m = 0; m < ni; m++) out[i0 + m] += d->Q[i * d->nj + j] * p[j0 + m];
-      j0 += 2 * d->l[j] + 1;
-    }
-    i0 += ni;
-  }
-}
-
-double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g, int n) {
-  double s = 0;
-  for (int i = 0; i < n; i++) s += f[i] * g[i] * d->r[i] * d->r[i] * d->dr[i];
-  return s;
-}
-
 static double attr_double(const pp_xml_elem *e, const char *key, int *ok) {
   char buf[64];
   if (!pp_xml_attr(e, key, buf, sizeof buf)) {
@@ -178,16 +146,7 @@ static pp_status parse(pp_pawdata *d, const char *text, pp_err *err) {
   if (d->gcut == 0) PP_FAIL(err, PP_ERR_FORMAT, "%s: every projector is zero", d->path);
   if (d->nproj > 64)
     PP_FAIL(err, PP_ERR_FORMAT, "%s: %d projector functions per atom; at most 64 are supported", d->path, d->nproj);
-  for (int i = 0; i < d->nj; i++)
-    for (int j = 0; j < d->nj; j++) {
-      if (d->l[i] != d->l[j]) continue;
-      const double *pi = d->phi + (size_t)i * d->ng, *pj = d->phi + (size_t)j * d->ng;
-      const double *ti = d->phit + (size_t)i * d->ng, *tj = d->phit + (size_t)j * d->ng;
-      double q = 0;
-      for (int g = 0; g < d->ng; g++)
-        q += (pi[g] * pj[g] - ti[g] * tj[g]) * d->r[g] * d->r[g] * d->dr[g];
-      d->Q[i * d->nj + j] = q;
-    }
+  pp_pawdata_compute_q(d);
   return PP_OK;
 }
 

@@ -23,7 +23,11 @@ pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double q
   if (!paw->table || !paw->dtable || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   const double qmax = qmax_A * BOHR_A * 1.02 + 0.05;
   for (int s = 0; s < st->nspecies; s++) {
-    PP_CALL(pp_ftable_build(data[s], data[s]->pt, data[s]->gcut, qmax, &paw->table[s], err));
+    if (data[s]->nqtab > 0)
+      PP_CALL(pp_ftable_from_table(data[s]->nj, data[s]->qtab, data[s]->nqtab, data[s]->qtab_dq, qmax,
+                                   &paw->table[s], err));
+    else
+      PP_CALL(pp_ftable_build(data[s], data[s]->pt, data[s]->gcut, qmax, &paw->table[s], err));
     /* Δφ_j = φ_j − φ̃_j vanishes beyond the augmentation radius. */
     const pp_pawdata *d = data[s];
     double *diff = malloc(sizeof *diff * (size_t)d->nj * d->ng);

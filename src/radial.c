@@ -62,6 +62,45 @@ double pp_ftable_eval(const pp_ftable *t, int j, double q) {
   return w0 * f[0] + w1 * f[1] + w2 * f[2] + w3 * f[3];
 }
 
+pp_status pp_ftable_from_table(int nj, const double *tab, int n, double dq, double qmax,
+                               pp_ftable *t, pp_err *err) {
+  if (n < 4 || !(dq > 0)) PP_FAIL(err, PP_ERR_FORMAT, "projector table of %d points: need at least 4", n);
+  t->nj = nj;
+  t->dq = 0.004;
+  t->nq = (int)(qmax / t->dq) + 4;
+  t->f = calloc((size_t)nj * (size_t)t->nq, sizeof *t->f);
+  double *m = malloc(sizeof *m * 2 * (size_t)n);
+  if (!t->f || !m) {
+    free(m);
+    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for a projector table");
+  }
+  double *c = m + n;
+  for (int j = 0; j < nj; j++) {
+    const double *y = tab + (size_t)j * n;
+    /* Natural cubic spline (second derivatives m, m_0 = m_{n-1} = 0):
+     * tridiagonal system (1, 4, 1)·m = 6 Δ²y / dq², Thomas algorithm. */
+    m[0] = m[n - 1] = 0;
+    c[0] = 0;
+    for (int i = 1; i < n - 1; i++) {
+      const double rhs = 6 * (y[i + 1] - 2 * y[i] + y[i - 1]) / (dq * dq);
+      const double den = 4 - c[i - 1];
+      c[i] = 1 / den;
+      m[i] = (rhs - m[i - 1]) / den;
+    }
+    for (int i = n - 3; i >= 1; i--) m[i] -= c[i] * m[i + 1];
+    for (int iq = 0; iq < t->nq; iq++) {
+      const double x = iq * t->dq / dq;
+      const int i = (int)x;
+      if (i >= n - 1) break; /* zero beyond the table, as VASP */
+      const double b = x - i, a = 1 - b;
+      t->f[(size_t)j * t->nq + iq] =
+          a * y[i] + b * y[i + 1] + ((a * a * a - a) * m[i] + (b * b * b - b) * m[i + 1]) * dq * dq / 6;
+    }
+  }
+  free(m);
+  return PP_OK;
+}
+
 void pp_ftable_free(pp_ftable *t) {
   free(t->f);
   t->f = NULL;

@@ -4,7 +4,9 @@
  * Atomic units inside (Bohr, Hartree), as the datasets are written.
  *
  * Readers: pp_pawxml_read (PAW-XML, the open standard of GPAW / ABINIT
- * / atompaw, plain or gzip). Channels j are in the order of
+ * / atompaw, plain or gzip) and pp_potcar_read (potcar.h). A POTCAR gives
+ * no projector on the radial grid but its own reciprocal-space table
+ * (qtab), which is what VASP applies with LREAL = .FALSE. Channels j are in the order of
  * <valence_states>; projector index i runs over (j, m), m = −l..l in the
  * real-harmonic order of ylm.h, so nproj = Σ_j (2 l_j + 1).
  */
@@ -29,6 +31,15 @@ typedef struct pp_pawdata {
   int nproj;           /* Σ_j (2 l_j + 1) */
   int lmax;            /* largest l */
   double *Q;           /* radial overlaps, (nj, nj), zero for l_i != l_j */
+  /* Projector form factors as tabulated by the file, or nqtab = 0:
+   * f_j(q_i) = ∫ r² j_l(q_i r) p̃_j(r) dr at q_i = i·qtab_dq (Bohr⁻¹),
+   * zero beyond the table (POTCAR: LREAL = .FALSE. representation). */
+  int nqtab;
+  double qtab_dq;
+  double *qtab;        /* (nj, nqtab), Bohr^{3/2} */
+  double rcore;        /* PAW sphere radius, Bohr (0 = not given) */
+  double enmax;        /* suggested cutoff, eV (0 = not given) */
+  char title[80];      /* TITEL of a POTCAR, "" otherwise */
 } pp_pawdata;
 
 pp_status pp_pawxml_read(const char *path, pp_pawdata *d, pp_err *err);
@@ -38,6 +49,9 @@ void pp_pawdata_free(pp_pawdata *d);
  * m fastest): Q is diagonal in m and couples channels of equal l only.
  * out must not alias p. */
 void pp_pawdata_apply_q(const pp_pawdata *d, const double _Complex *p, double _Complex *out);
+
+/* Q_ij from the partial waves on the grid (every reader calls it). */
+void pp_pawdata_compute_q(pp_pawdata *d);
 
 /* ∫ f g r² dr on the dataset's grid (first n points). */
 double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g,

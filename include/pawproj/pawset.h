@@ -1,10 +1,12 @@
 /* pawset.h — finding and loading the PAW dataset of every species.
  *
- * --datasets takes either "Si=FILE,Ga=FILE" (one file per species) or a
- * directory searched for <Sym>.xml, <Sym>.xml.gz, dataset_<Sym>.xml,
- * <Sym>.PBE.gz, <Sym>.PBE, <Sym>.LDA.gz (GPAW's gpaw-data layout). Every
- * species of the structure must be found, and each dataset's element must
- * be the species' element; otherwise one message lists what is missing.
+ * --datasets takes "Si=FILE,Ga=FILE" (one PAW-XML file per species), a
+ * POTCAR file (potcar.h; one dataset per species in POSCAR order), or a
+ * directory: its POTCAR if it has one, else it is searched for <Sym>.xml,
+ * <Sym>.xml.gz, dataset_<Sym>.xml, <Sym>.PBE.gz, <Sym>.PBE, <Sym>.LDA.gz
+ * (GPAW's gpaw-data layout). Every species of the structure must be
+ * found, and each dataset's element must be the species' element;
+ * otherwise one message lists what is missing or disagrees.
  */
 #ifndef PAWPROJ_PAWSET_H
 #define PAWPROJ_PAWSET_H

@@ -22,6 +22,12 @@ typedef struct pp_ftable {
 pp_status pp_ftable_build(const pp_pawdata *d, const double *fn, int gcut, double qmax,
                           pp_ftable *t, pp_err *err);
 
+/* The same table from one given on q_i = i·dq, i < n (a POTCAR's
+ * reciprocal projectors): natural cubic spline through the points, as
+ * VASP interpolates it, zero beyond the last point. */
+pp_status pp_ftable_from_table(int nj, const double *tab, int n, double dq, double qmax,
+                               pp_ftable *t, pp_err *err);
+
 /* f_j(q) by 4-point Lagrange interpolation (error ~1e-9 relative). */
 double pp_ftable_eval(const pp_ftable *t, int j, double q);
 

@@ -62,6 +62,8 @@ class Checker:
     def check(self, ok, what):
         if ok:
             self.passed += 1
+            if os.environ.get("PAWPROJ_TEST_VERBOSE"):
+                print("ok: %s: %s" % (self.name, what), flush=True)
         else:
             self.failed += 1
             print("FAIL: %s: %s" % (self.name, what), flush=True)

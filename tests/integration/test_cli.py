@@ -30,7 +30,7 @@ c.check(p.returncode == 2 and "exactly one" in p.stderr, "missing argument: " + 
 p = run("project", "--method", "pseudo", "--bulk", "x")
 c.check(p.returncode == 2 and "--defect" in p.stderr, "project without --defect: " + p.stderr)
 p = run("project", "--bulk", "x", "--defect", "y")
-c.check(p.returncode == 2 and "--datasets" in p.stderr, "paw method needs datasets: " + p.stderr)
+c.check(p.returncode != 0 and "x does not exist" in p.stderr, "missing bulk directory: " + p.stderr)
 p = run("info", "x", "--mem-per-rank", "lots")
 c.check(p.returncode == 2 and "memory size" in p.stderr, "bad --mem-per-rank: " + p.stderr)
 p = run("--version")

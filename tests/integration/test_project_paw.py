@@ -67,6 +67,17 @@ with tempfile.TemporaryDirectory() as tmp:
         swapped = f["overlaps"][()]
     d = np.max(np.abs(ovl - np.conj(np.swapaxes(swapped, 2, 3))))
     c.check(d < 1e-12, "<B|D> = <D|B>* with roles swapped (%.1e)" % d)
-    p = run(["project", "--bulk", bulk, "--defect", vac], check=False)
-    c.check(p.returncode == 2 and "--datasets" in p.stderr, "paw without datasets explains: " + p.stderr)
+    # Without --datasets the defect directory is searched (here it holds
+    # dataset_Si.xml); one without datasets or POTCAR gets an explanation.
+    js = os.path.join(tmp, "default.json")
+    run(["project", "--bulk", bulk, "--defect", vac, "--bands", "1-22", "--json", js])
+    c.check([(b["valence"], b["conduction"]) for b in json.load(open(js))["bands"]] ==
+            [(b["valence"], b["conduction"]) for b in bands], "datasets default to the defect directory")
+    bare = os.path.join(tmp, "bare")
+    os.mkdir(bare)
+    for name in ("WAVECAR", "POSCAR", "IBZKPT"):
+        os.symlink(os.path.join(vac, name), os.path.join(bare, name))
+    p = run(["project", "--bulk", bulk, "--defect", bare], check=False)
+    c.check(p.returncode != 0 and "--datasets" in p.stderr and "POTCAR" in p.stderr,
+            "paw without datasets explains: " + p.stderr)
 c.close()

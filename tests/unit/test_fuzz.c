@@ -1,7 +1,8 @@
 /* Deterministic mutation fuzzing of the readers (run under ASan/UBSan in
  * the sanitizer build): every mutated input must give PP_OK or one error
  * message naming the file — never a crash, a hang or a silent garbage
- * result (a "successful" WAVECAR read must still satisfy the format). */
+ * result (a "successful" WAVECAR read must still satisfy the format).
+ * Readers: POSCAR, WAVECAR, POTCAR. */
 #include <math.h>
 #include <mpi.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include "check.h"
 #include "pawproj/gvec.h"
 #include "pawproj/poscar.h"
+#include "pawproj/potcar.h"
 #include "pawproj/wavecar.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -152,10 +154,79 @@ static void fuzz_wavecar(void) {
   free(good);
 }
 
+/* A small valid POTCAR-layout dataset: one s projector, 8-point tables,
+ * a 12-point radial grid. */
+static size_t make_potcar(char *buf, size_t cap) {
+  size_t n = (size_t)snprintf(buf, cap,
+                              "  PAW_PBE Si 05Jan2001\n  4.0\n   TITEL  = PAW_PBE Si 05Jan2001\n"
+                              "   POMASS = 28.085; ZVAL = 4.000 mass and valenz\n"
+                              "   ENMAX = 245.345; ENMIN = 184.009 eV\n   RCORE = 1.900 radius\n"
+                              "     12.0 T\n Non local Part\n  0  1  1.9\n  0.5\n"
+                              " Reciprocal Space Part\n");
+  for (int i = 0; i < 8; i++) n += (size_t)snprintf(buf + n, cap - n, "  %.6f", exp(-0.1 * i));
+  n += (size_t)snprintf(buf + n, cap - n, "\n Real Space Part\n");
+  for (int i = 0; i < 8; i++) n += (size_t)snprintf(buf + n, cap - n, "  %.6f", 1.0 - i / 8.0);
+  n += (size_t)snprintf(buf + n, cap - n, "\n PAW radial sets\n  12  1.9\n grid\n");
+  for (int i = 0; i < 12; i++) n += (size_t)snprintf(buf + n, cap - n, "  %.6E", 0.01 * exp(0.4 * i));
+  for (int w = 0; w < 2; w++) {
+    n += (size_t)snprintf(buf + n, cap - n, "\n %s wavefunction\n", w ? "ae" : "pseudo");
+    for (int i = 0; i < 12; i++) n += (size_t)snprintf(buf + n, cap - n, "  %.6E", 0.1 * i * (1 + w));
+  }
+  n += (size_t)snprintf(buf + n, cap - n, "\n End of Dataset\n");
+  return n;
+}
+
+static void fuzz_potcar(void) {
+  char good[4096], buf[4096];
+  const size_t n = make_potcar(good, sizeof good);
+  const char *path = "fuzz_POTCAR.tmp";
+  int ok = 0, bad = 0, unnamed = 0;
+  for (int it = 0; it < 3000; it++) {
+    memcpy(buf, good, n + 1);
+    size_t len = n;
+    const int muts = it == 0 ? 0 : 1 + (int)(next() % 3);
+    for (int m = 0; m < muts && len > 0; m++) {
+      const size_t at = next() % len;
+      switch (next() % 4) {
+        case 0: buf[at] = (char)(1 + next() % 255); break;
+        case 1: buf[at] = "0123456789.-eED \n"[next() % 17]; break;
+        case 2: len = at; buf[len] = '\0'; break;
+        default: memmove(buf + at, buf + at + 1, len - at), len--; break;
+      }
+    }
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL, "cannot write %s", path);
+    if (!f) return;
+    fwrite(buf, 1, len, f);
+    fclose(f);
+    pp_err e;
+    pp_err_clear(&e);
+    pp_pawdata *sets = NULL;
+    int nsets = 0;
+    if (pp_potcar_read(path, &sets, &nsets, &e) == PP_OK) {
+      ok++;
+      int sane = nsets >= 1;
+      for (int i = 0; i < nsets; i++) {
+        sane &= sets[i].nj >= 1 && sets[i].ng >= 8 && sets[i].nqtab >= 4;
+        pp_pawdata_free(&sets[i]);
+      }
+      CHECK(sane, "accepted POTCAR must be sane (iteration %d)", it);
+      free(sets);
+    } else {
+      bad++;
+      unnamed += !strstr(e.msg, path);
+    }
+  }
+  remove(path);
+  CHECK(unnamed == 0, "%d POTCAR errors did not name the file", unnamed);
+  CHECK(ok > 10 && bad > 100, "mutations exercise both paths (%d ok, %d rejected)", ok, bad);
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   fuzz_poscar();
   fuzz_wavecar();
+  fuzz_potcar();
   const int rc = CHECK_DONE("test_fuzz");
   MPI_Finalize();
   return rc;

@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""Write an open PAW-XML dataset (GPAW's gpaw-data, ABINIT, atompaw) in the
+layout of a VASP POTCAR, so pawproj's POTCAR reader can be tested against
+its PAW-XML reader on the same dataset (VASP's own POTCARs are licensed and
+never used here).
+
+Only the sections pawproj reads are written; VASP itself could not run
+with the result (no local potential, no core charge, D_ij = 0):
+
+  title, ZVAL, header (TITEL, POMASS/ZVAL, ENMAX, RCORE), GMAX line,
+  per l a "Non local Part" (l, projectors, real-space cutoff, D_ij) with
+  each projector's "Reciprocal Space Part" (N points on q_i = i*GMAX/N,
+  1/A) and "Real Space Part" (N points on r_i = i*RMAX/N, A),
+  "PAW radial sets": grid size, "grid" (A), and per channel "pseudo
+  wavefunction" and "ae wavefunction" as r*phi(r), "End of Dataset".
+
+Conventions (see include/pawproj/potcar.h): the reciprocal table is
+f_V(q) = 4 pi a0^(3/2) int r^2 j_l(q r) p(r) dr in A units, so that
+<p|psi> = Omega_A^(-1/2) sum_G C_G i^l Y_lm f_V(|k+G|) e^(i q.R).
+Channels are grouped by l (as VASP does), so their order can differ from
+the XML's; --order prints the XML channel index of each POTCAR channel.
+
+Usage: pawxml_to_potcar.py XML [XML ...] -o POTCAR [--gmax 15] [--npts 100]
+"""
+import argparse
+import gzip
+import math
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import numpy as np
+
+A0 = 0.529177210903  # A per Bohr
+
+
+def sph_jl(l, x):
+    """Spherical Bessel j_l(x), l <= 3 (series near 0)."""
+    x = np.asarray(x, float)
+    out = np.empty_like(x)
+    small = x < 1e-2
+    xs = x[small]
+    fact = {0: 1.0, 1: 3.0, 2: 15.0, 3: 105.0}[l]
+    out[small] = xs ** l / fact * (1 - xs ** 2 / (2 * (2 * l + 3)))
+    xb = x[~small]
+    s, c = np.sin(xb), np.cos(xb)
+    if l == 0:
+        out[~small] = s / xb
+    elif l == 1:
+        out[~small] = s / xb ** 2 - c / xb
+    elif l == 2:
+        out[~small] = (3 / xb ** 3 - 1 / xb) * s - 3 * c / xb ** 2
+    else:
+        out[~small] = (15 / xb ** 4 - 6 / xb ** 2) * s - (15 / xb ** 3 - 1 / xb) * c
+    return out
+
+
+def read_xml(path):
+    raw = open(path, "rb").read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    root = ET.fromstring(raw)
+    atom = root.find("atom")
+    grids = {}
+    for g in root.findall("radial_grid"):
+        eq, n = g.get("eq"), None
+        i = np.arange(int(g.get("istart")), int(g.get("iend")) + 1, dtype=float)
+        a = float(g.get("a"))
+        if eq == "r=a*i/(n-i)":
+            n = float(g.get("n"))
+            r, dr = a * i / (n - i), a * n / (n - i) ** 2
+        elif eq == "r=a*(exp(d*i)-1)":
+            d = float(g.get("d"))
+            r, dr = a * (np.exp(d * i) - 1), a * d * np.exp(d * i)
+        else:
+            sys.exit("pawxml_to_potcar: radial grid %r is not supported" % eq)
+        grids[g.get("id")] = (r, dr)
+    states = [(s.get("id"), int(s.get("l")), float(s.get("rc") or 0)) for s in root.find("valence_states")]
+
+    def func(tag, sid):
+        for e in root.findall(tag):
+            if e.get("state") == sid:
+                return grids[e.get("grid")], np.array(e.text.split(), float)
+        sys.exit("pawxml_to_potcar: %s has no %s for state %s" % (path, tag, sid))
+
+    chans = []
+    for sid, l, rc in states:
+        (r, dr), phi = func("ae_partial_wave", sid)
+        _, phit = func("pseudo_partial_wave", sid)
+        _, pt = func("projector_function", sid)
+        chans.append(dict(l=l, rc=rc, r=r, dr=dr, phi=phi, phit=phit, pt=pt))
+    return dict(symbol=atom.get("symbol"), z=float(atom.get("Z")), zval=float(atom.get("valence")),
+                chans=chans)
+
+
+def block(values):
+    lines = []
+    for i in range(0, len(values), 5):
+        lines.append("  " + "  ".join("%.12E" % v for v in values[i:i + 5]))
+    return "\n".join(lines)
+
+
+def write_set(ds, gmax_A, npts, enmax, src):
+    ch = ds["chans"]
+    order = sorted(range(len(ch)), key=lambda j: (ch[j]["l"], j))
+    r_b, dr_b = ch[0]["r"], ch[0]["dr"]
+    # The projectors' reach sets the real-space cutoff (as VASP's RMAX).
+    last = max(np.nonzero(c["pt"])[0][-1] for c in ch)
+    rmax_A = r_b[last] * A0 * 1.0001
+    rcore_A = max(c["rc"] for c in ch) * A0 or rmax_A
+    q_A = np.arange(npts) * gmax_A / npts
+    rr_A = np.arange(npts) * rmax_A / npts
+    out = ["  PAW_GPAW %s converted" % ds["symbol"], "  %.12f" % ds["zval"],
+           " parameters from PSCTR are:",
+           "   TITEL  = PAW_GPAW %s converted from %s" % (ds["symbol"], src),
+           "   POMASS =    1.000; ZVAL   =   %.3f    mass and valenz" % ds["zval"],
+           "   ENMAX  =  %.3f; ENMIN  =  %.3f eV" % (enmax, 0.75 * enmax),
+           "   RCORE  =    %.3f    outmost cutoff radius" % rcore_A,
+           " END of PSCTR-controll parameters",
+           "     %.12f     T" % gmax_A]
+    for l in sorted({c["l"] for c in ch}):
+        js = [j for j in order if ch[j]["l"] == l]
+        out.append(" Non local Part")
+        out.append("  %11d  %11d  %.12f" % (l, len(js), rmax_A))
+        out.append(block([0.0] * (len(js) ** 2)))
+        for j in js:
+            c = ch[j]
+            # f(q) = int r^2 j_l(q r) p(r) dr on the dataset's grid (Bohr)
+            qb = q_A * A0
+            f = np.array([np.sum(c["r"] ** 2 * sph_jl(l, q * c["r"]) * c["pt"] * c["dr"]) for q in qb])
+            out.append(" Reciprocal Space Part")
+            out.append(block(4 * math.pi * A0 ** 1.5 * f))
+            out.append(" Real Space Part")
+            out.append(block(np.interp(rr_A / A0, c["r"], c["pt"]) * A0 ** -1.5))
+    keep = r_b > 0
+    out.append(" PAW radial sets")
+    out.append("  %d  %.12f" % (int(keep.sum()), rcore_A))
+    out.append(" grid")
+    out.append(block(r_b[keep] * A0))
+    for j in order:
+        c = ch[j]
+        out.append(" pseudo wavefunction")
+        out.append(block((c["r"] * c["phit"])[keep] * A0 ** -0.5))
+        out.append(" ae wavefunction")
+        out.append(block((c["r"] * c["phi"])[keep] * A0 ** -0.5))
+    out.append(" End of Dataset")
+    return "\n".join(out) + "\n", order
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("xml", nargs="+", help="PAW-XML datasets, POSCAR species order")
+    ap.add_argument("-o", "--out", required=True, help="POTCAR-layout file to write")
+    ap.add_argument("--gmax", type=float, default=15.0, help="reciprocal table cutoff, 1/A (15)")
+    ap.add_argument("--npts", type=int, default=100, help="points per projector table (100, as VASP)")
+    ap.add_argument("--enmax", type=float, default=250.0, help="ENMAX written to the header, eV")
+    ap.add_argument("--order", action="store_true", help="print each POTCAR channel's XML index")
+    a = ap.parse_args(argv)
+    text = ""
+    for path in a.xml:
+        t, order = write_set(read_xml(path), a.gmax, a.npts, a.enmax, re.sub(r".*/", "", path))
+        text += t
+        if a.order:
+            print(" ".join(map(str, order)))
+    with open(a.out, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -110,7 +110,7 @@ static pp_status read_header(const src *S, int nl0, pp_pawdata *d, pp_err *err) 
   if (!w2[0] || strlen(w2) > 3 || !isupper((unsigned char)w2[0]))
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d, line %d: TITEL '%s' names no element", S->path,
             S->set, ti + 1, d->title);
-  snprintf(d->symbol, sizeof d->symbol, "%s", w2);
+  memcpy(d->symbol, w2, strlen(w2) + 1); /* at most 3 letters, checked above */
   if (!header_value(S, nl0, "ZVAL", &d->zval))
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d (%s): no ZVAL in the header", S->path, S->set, d->symbol);
   double v;

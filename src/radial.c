@@ -27,13 +27,20 @@ double pp_sph_bessel(int l, double x) {
   return NAN;
 }
 
-pp_status pp_ftable_build(const pp_pawdata *d, const double *fn, int gcut, double qmax,
-                          pp_ftable *t, pp_err *err) {
-  t->nj = d->nj;
+/* The uniform q grid every table uses (pp_ftable_eval interpolates on it),
+ * zero-filled: 0 <= q <= qmax plus the interpolation stencil. */
+static int ftable_alloc(pp_ftable *t, int nj, double qmax) {
+  t->nj = nj;
   t->dq = 0.004;
   t->nq = (int)(qmax / t->dq) + 4;
-  t->f = calloc((size_t)t->nj * (size_t)t->nq, sizeof *t->f);
-  if (!t->f) PP_FAIL(err, PP_ERR_NOMEM, "%s: out of memory for form factors", d->path);
+  t->f = calloc((size_t)nj * (size_t)t->nq, sizeof *t->f);
+  return t->f != NULL;
+}
+
+pp_status pp_ftable_build(const pp_pawdata *d, const double *fn, int gcut, double qmax,
+                          pp_ftable *t, pp_err *err) {
+  if (!ftable_alloc(t, d->nj, qmax))
+    PP_FAIL(err, PP_ERR_NOMEM, "%s: out of memory for form factors", d->path);
   for (int j = 0; j < d->nj; j++) {
     const double *p = fn + (size_t)j * d->ng;
     for (int iq = 0; iq < t->nq; iq++) {
@@ -65,12 +72,9 @@ double pp_ftable_eval(const pp_ftable *t, int j, double q) {
 pp_status pp_ftable_from_table(int nj, const double *tab, int n, double dq, double qmax,
                                pp_ftable *t, pp_err *err) {
   if (n < 4 || !(dq > 0)) PP_FAIL(err, PP_ERR_FORMAT, "projector table of %d points: need at least 4", n);
-  t->nj = nj;
-  t->dq = 0.004;
-  t->nq = (int)(qmax / t->dq) + 4;
-  t->f = calloc((size_t)nj * (size_t)t->nq, sizeof *t->f);
+  const int ok = ftable_alloc(t, nj, qmax);
   double *m = malloc(sizeof *m * 2 * (size_t)n);
-  if (!t->f || !m) {
+  if (!ok || !m) {
     free(m);
     PP_FAIL(err, PP_ERR_NOMEM, "out of memory for a projector table");
   }

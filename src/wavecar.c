@@ -433,29 +433,13 @@ pp_status pp_wavecar_read_piece(const pp_wavecar *wc, pp_bytesrc *src, int s, in
   return convert(wc, scratch, n, out, g0, s, k, band, r, sumsq, err);
 }
 
-/* Scratch smaller than a record: each band in pieces, so the raw bytes
- * stay in cache between the read and the widening. */
-static pp_status read_pieces(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b0,
-                             int nb, double complex *out, int64_t ld, void *scratch,
-                             size_t scratch_bytes, pp_err *err) {
-  const int64_t nst = pp_wavecar_nstored(wc, k);
-  const int64_t per = (int64_t)(scratch_bytes / (size_t)wc->coef_bytes);
-  for (int b = 0; b < nb; b++)
-    for (int64_t g0 = 0; g0 < nst; g0 += per)
-      PP_CALL(pp_wavecar_read_piece(wc, src, s, k, b0 + b, g0, nst - g0 < per ? nst - g0 : per,
-                                    out + (int64_t)b * ld + g0, scratch, NULL, err));
-  return PP_OK;
-}
-
 pp_status pp_wavecar_read_bands(const pp_wavecar *wc, pp_bytesrc *src, int s,
                                 int k, int b0, int nb, double complex *out,
                                 int64_t ld, void *scratch,
                                 size_t scratch_bytes, pp_err *err) {
   const int64_t nst = pp_wavecar_nstored(wc, k);
-  if (ld < nst || b0 < 0 || nb < 0 || b0 + nb > wc->nbands || scratch_bytes < 16)
+  if (ld < nst || b0 < 0 || nb < 0 || b0 + nb > wc->nbands || scratch_bytes < (size_t)wc->reclen)
     PP_FAIL(err, PP_ERR_INTERNAL, "pp_wavecar_read_bands: bad arguments");
-  if (scratch_bytes < (size_t)wc->reclen)
-    return read_pieces(wc, src, s, k, b0, nb, out, ld, scratch, scratch_bytes, err);
   const int per_chunk = (int)(scratch_bytes / (size_t)wc->reclen);
   const int64_t r0 = pp_wavecar_brec(wc, s, k, b0);
   for (int done = 0; done < nb;) {

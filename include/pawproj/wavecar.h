@@ -87,8 +87,8 @@ pp_status pp_wavecar_read_piece(const pp_wavecar *wc, pp_bytesrc *src, int s, in
 /* Reads bands [b0, b0+nb) of (spin s, k-point k) from src into out
  * (row b-b0 at out + (b-b0)·ld, ld >= nstored), widening complex64 to
  * complex128 and rejecting non-finite values. Reads whole records in
- * chunks that fit `scratch`, or, when scratch_bytes < reclen, each record
- * in scratch-sized pieces (scratch_bytes >= 16). */
+ * chunks that fit `scratch` (scratch_bytes >= reclen); pieces of one band
+ * are read with pp_wavecar_read_piece. */
 pp_status pp_wavecar_read_bands(const pp_wavecar *wc, pp_bytesrc *src, int s,
                                 int k, int b0, int nb, double complex *out,
                                 int64_t ld, void *scratch,

@@ -65,6 +65,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pawproj_tools import paw as PAW  # noqa: E402
 from pawproj_tools import wavecar as W  # noqa: E402
 
 from ase.build import bulk  # noqa: E402
@@ -230,46 +231,6 @@ def effective_projectors(setup, r_g):
     return pt
 
 
-def real_ylm(l, q_Gv):
-    """GPAW's real Y_lm (order p: y,z,x; d: xy,yz,3z²-r²,zx,x²-y²) of q̂."""
-    n = np.linalg.norm(q_Gv, axis=1)
-    n[n == 0] = 1.0
-    x, y, z = (q_Gv / n[:, None]).T
-    if l == 0:
-        return np.full((1, len(n)), 1.0 / math.sqrt(4 * math.pi))
-    if l == 1:
-        return math.sqrt(3 / (4 * math.pi)) * np.array([y, z, x])
-    if l == 2:
-        a, b = math.sqrt(15 / (4 * math.pi)), math.sqrt(5 / (16 * math.pi))
-        return np.array([a * x * y, a * y * z, b * (3 * z * z - 1), a * z * x, a / 2 * (x * x - y * y)])
-    raise ValueError("l > 2 not needed for Si")
-
-
-def projections_from_dataset(C_nG, miller, k_c, cell_bohr, spos_ac, l_j, pt_jg, r_g, dr_g):
-    """P_ani = (4π/√Ω) Σ_G C_nG i^l Y_lm(q̂) e^{iq·R_a} ∫ r² j_l(qr) p~_j(r) dr,
-    q = k+G (Bohr⁻¹), Ω in Bohr³.  Returns (nbands, natoms, ni)."""
-    from scipy.special import spherical_jn
-    B_cv = 2 * np.pi * np.linalg.inv(cell_bohr).T
-    q_Gv = (miller + k_c) @ B_cv
-    qn = np.linalg.norm(q_Gv, axis=1)
-    vol = abs(np.linalg.det(cell_bohr))
-    uq, inv = np.unique(np.round(qn, 12), return_inverse=True)
-    cols = []
-    for j, l in enumerate(l_j):
-        w = r_g**2 * pt_jg[j] * dr_g
-        F = np.array([np.dot(w, spherical_jn(l, qq * r_g)) for qq in uq])[inv]
-        Y = real_ylm(l, q_Gv)
-        for m in range(2 * l + 1):
-            cols.append((1j**l) * Y[m] * F)
-    radial = np.array(cols)                                  # (ni, nG)
-    pos_v = spos_ac @ cell_bohr
-    P = np.empty((len(C_nG), len(spos_ac), len(radial)), complex)
-    for a, R in enumerate(pos_v):
-        M = radial * np.exp(1j * q_Gv @ R)                  # (ni, nG)
-        P[:, a, :] = (4 * np.pi / math.sqrt(vol)) * C_nG @ M.T
-    return P
-
-
 def paw_overlap(C_nG, P_nai, dO_ii):
     """S_nm = Σ_G C*_n C_m + Σ_a P*_nai dO_ij P_maj."""
     return C_nG.conj() @ C_nG.T + np.einsum("nai,ij,maj->nm", P_nai.conj(), dO_ii, P_nai)
@@ -394,8 +355,9 @@ def prepare(calc, atoms, data, label, args, params):
             # the exported dataset, used by an independent reciprocal-space code,
             # on the coefficients as stored (complex64)
             C32 = C.astype(np.complex64).astype(complex)
-            Pd = projections_from_dataset(C32, g_vasp, kpts[k], cell_bohr, spos, setup.l_j,
-                                          pt_jg, r_g, dr_g)
+            q_Gv = (g_vasp + kpts[k]) @ (2 * np.pi * np.linalg.inv(cell_bohr).T)
+            Pd = PAW.projections(C32, q_Gv, spos @ cell_bohr, abs(np.linalg.det(cell_bohr)),
+                                 setup.l_j, pt_jg, r_g, dr_g)
             Sd = paw_overlap(C32, Pd, dO)
             ds_maxdP = max(ds_maxdP, np.max(np.abs(Pd - P)))
             ds_maxdev = max(ds_maxdev, np.max(np.abs(np.diag(Sd) - 1)))

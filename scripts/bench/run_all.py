@@ -60,6 +60,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+from pawproj_tools import gpaw_cases  # noqa: E402
 
 MODES = {
     "full": dict(bands=1000, encut=300.0, kpoints=3, atoms=512, probe_bands=100,
@@ -453,16 +455,12 @@ def pawproj_norms(pawproj, data_dir, n, timeout=3600):
 
 def si64_case(workdir: str) -> str | None:
     """The 64-atom GPAW Si / vacancy pair (scripts/gpaw_example.py), cached."""
-    script = os.path.join(REPO, "scripts", "gpaw_example.py")
-    import hashlib
-    digest = hashlib.sha1(open(script, "rb").read()).hexdigest()[:12]
-    out = os.path.join(workdir, "si64-gamma-" + digest)
-    if os.path.isfile(os.path.join(out, "vacancy", "gpaw_reference.json")):
+    out = gpaw_cases.case_dir(workdir, "si64-gamma")
+    if gpaw_cases.ready(out):
         return out
     log("generating the 64-atom GPAW case (scripts/gpaw_example.py, 1-2 min)")
-    r = run(["mpirun", "--oversubscribe", "-n", "2", PY, script, "--size", "64", "--kpts",
-             "gamma", "--encut", "250", "--out", out], env=mpi_env(1), timeout=1800,
-            label="gpaw_example")
+    r = run(gpaw_cases.command(PY, ["--size", "64", "--kpts", "gamma", "--encut", "250"], out),
+            env=mpi_env(1), timeout=1800, label="gpaw_example")
     return out if r["rc"] == 0 else None
 
 

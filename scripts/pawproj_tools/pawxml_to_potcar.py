@@ -23,74 +23,17 @@ the XML's; --order prints the XML channel index of each POTCAR channel.
 Usage: pawxml_to_potcar.py XML [XML ...] -o POTCAR [--gmax 15] [--npts 100]
 """
 import argparse
-import gzip
 import math
+import os
 import re
 import sys
-import xml.etree.ElementTree as ET
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pawproj_tools.paw import form_factor, read_pawxml  # noqa: E402
+
 A0 = 0.529177210903  # A per Bohr
-
-
-def sph_jl(l, x):
-    """Spherical Bessel j_l(x), l <= 3 (series near 0)."""
-    x = np.asarray(x, float)
-    out = np.empty_like(x)
-    small = x < 1e-2
-    xs = x[small]
-    fact = {0: 1.0, 1: 3.0, 2: 15.0, 3: 105.0}[l]
-    out[small] = xs ** l / fact * (1 - xs ** 2 / (2 * (2 * l + 3)))
-    xb = x[~small]
-    s, c = np.sin(xb), np.cos(xb)
-    if l == 0:
-        out[~small] = s / xb
-    elif l == 1:
-        out[~small] = s / xb ** 2 - c / xb
-    elif l == 2:
-        out[~small] = (3 / xb ** 3 - 1 / xb) * s - 3 * c / xb ** 2
-    else:
-        out[~small] = (15 / xb ** 4 - 6 / xb ** 2) * s - (15 / xb ** 3 - 1 / xb) * c
-    return out
-
-
-def read_xml(path):
-    raw = open(path, "rb").read()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    root = ET.fromstring(raw)
-    atom = root.find("atom")
-    grids = {}
-    for g in root.findall("radial_grid"):
-        eq, n = g.get("eq"), None
-        i = np.arange(int(g.get("istart")), int(g.get("iend")) + 1, dtype=float)
-        a = float(g.get("a"))
-        if eq == "r=a*i/(n-i)":
-            n = float(g.get("n"))
-            r, dr = a * i / (n - i), a * n / (n - i) ** 2
-        elif eq == "r=a*(exp(d*i)-1)":
-            d = float(g.get("d"))
-            r, dr = a * (np.exp(d * i) - 1), a * d * np.exp(d * i)
-        else:
-            sys.exit("pawxml_to_potcar: radial grid %r is not supported" % eq)
-        grids[g.get("id")] = (r, dr)
-    states = [(s.get("id"), int(s.get("l")), float(s.get("rc") or 0)) for s in root.find("valence_states")]
-
-    def func(tag, sid):
-        for e in root.findall(tag):
-            if e.get("state") == sid:
-                return grids[e.get("grid")], np.array(e.text.split(), float)
-        sys.exit("pawxml_to_potcar: %s has no %s for state %s" % (path, tag, sid))
-
-    chans = []
-    for sid, l, rc in states:
-        (r, dr), phi = func("ae_partial_wave", sid)
-        _, phit = func("pseudo_partial_wave", sid)
-        _, pt = func("projector_function", sid)
-        chans.append(dict(l=l, rc=rc, r=r, dr=dr, phi=phi, phit=phit, pt=pt))
-    return dict(symbol=atom.get("symbol"), z=float(atom.get("Z")), zval=float(atom.get("valence")),
-                chans=chans)
 
 
 def block(values):
@@ -103,7 +46,7 @@ def block(values):
 def write_set(ds, gmax_A, npts, enmax, src):
     ch = ds["chans"]
     order = sorted(range(len(ch)), key=lambda j: (ch[j]["l"], j))
-    r_b, dr_b = ch[0]["r"], ch[0]["dr"]
+    r_b = ds["r"]
     # The projectors' reach sets the real-space cutoff (as VASP's RMAX).
     last = max(np.nonzero(c["pt"])[0][-1] for c in ch)
     rmax_A = r_b[last] * A0 * 1.0001
@@ -126,12 +69,11 @@ def write_set(ds, gmax_A, npts, enmax, src):
         for j in js:
             c = ch[j]
             # f(q) = int r^2 j_l(q r) p(r) dr on the dataset's grid (Bohr)
-            qb = q_A * A0
-            f = np.array([np.sum(c["r"] ** 2 * sph_jl(l, q * c["r"]) * c["pt"] * c["dr"]) for q in qb])
+            f = form_factor(l, q_A * A0, r_b, c["pt"], ds["dr"])
             out.append(" Reciprocal Space Part")
             out.append(block(4 * math.pi * A0 ** 1.5 * f))
             out.append(" Real Space Part")
-            out.append(block(np.interp(rr_A / A0, c["r"], c["pt"]) * A0 ** -1.5))
+            out.append(block(np.interp(rr_A / A0, r_b, c["pt"]) * A0 ** -1.5))
     keep = r_b > 0
     out.append(" PAW radial sets")
     out.append("  %d  %.12f" % (int(keep.sum()), rcore_A))
@@ -140,9 +82,9 @@ def write_set(ds, gmax_A, npts, enmax, src):
     for j in order:
         c = ch[j]
         out.append(" pseudo wavefunction")
-        out.append(block((c["r"] * c["phit"])[keep] * A0 ** -0.5))
+        out.append(block((r_b * c["phit"])[keep] * A0 ** -0.5))
         out.append(" ae wavefunction")
-        out.append(block((c["r"] * c["phi"])[keep] * A0 ** -0.5))
+        out.append(block((r_b * c["phi"])[keep] * A0 ** -0.5))
     out.append(" End of Dataset")
     return "\n".join(out) + "\n", order
 
@@ -158,7 +100,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     text = ""
     for path in a.xml:
-        t, order = write_set(read_xml(path), a.gmax, a.npts, a.enmax, re.sub(r".*/", "", path))
+        t, order = write_set(read_pawxml(path), a.gmax, a.npts, a.enmax, re.sub(r".*/", "", path))
         text += t
         if a.order:
             print(" ".join(map(str, order)))

@@ -1,6 +1,5 @@
 """Checks of a GPAW-exported directory (scripts/gpaw_example.py) against
 the values GPAW itself wrote to gpaw_reference.json."""
-import hashlib
 import json
 import os
 import subprocess
@@ -10,6 +9,9 @@ import tempfile
 import numpy as np
 
 from common import REPO, env, run_json
+
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+from pawproj_tools import gpaw_cases  # noqa: E402
 
 
 def need_gpaw():
@@ -23,12 +25,10 @@ def need_gpaw():
 
 def gpaw_case(c, name, args):
     """bulk/ and vacancy/ made by scripts/gpaw_example.py ARGS, cached under
-    PAWPROJ_WORK by the script's hash (a changed generator makes new data)."""
-    script = os.path.join(REPO, "scripts", "gpaw_example.py")
-    digest = hashlib.sha1(open(script, "rb").read()).hexdigest()[:12]
-    work = os.path.join(os.environ.get("PAWPROJ_WORK", tempfile.gettempdir()), name + "-" + digest)
-    if not os.path.isfile(os.path.join(work, "vacancy", "gpaw_reference.json")):
-        cmd = ["mpirun", "--oversubscribe", "-n", "2", sys.executable, script] + args + ["--out", work]
+    PAWPROJ_WORK (pawproj_tools/gpaw_cases.py)."""
+    work = gpaw_cases.case_dir(os.environ.get("PAWPROJ_WORK", tempfile.gettempdir()), name)
+    if not gpaw_cases.ready(work):
+        cmd = gpaw_cases.command(sys.executable, args, work)
         p = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=1500)
         if not c.check(p.returncode == 0, "gpaw_example.py %s: %s" % (" ".join(args), p.stderr[-2000:])):
             c.close()

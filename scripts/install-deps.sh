@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config
       openmpi-bin libopenmpi-dev libscalapack-openmpi-dev
       libfftw3-dev libfftw3-mpi-dev libhdf5-openmpi-dev libopenblas-dev zlib1g-dev
-      python3 python3-numpy python3-h5py python3-pymatgen
+      python3 python3-numpy python3-scipy python3-h5py python3-pymatgen
       gpaw gpaw-data valgrind)
 missing=()
 for p in "${PKGS[@]}"; do

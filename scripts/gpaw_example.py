@@ -4,13 +4,16 @@ in VASP format.
 
 Usage:
   gpaw_example.py --size 8|64 --kpts gamma|222 --encut 250 --out DIR [--spin]
-                  [--width EV] [--all-k] [--keep-txt] [--no-check]
+                  [--width EV] [--all-k] [--relax D [--grid-overlaps H]] [--bulk-full]
+                  [--keep-txt] [--no-check]
   mpirun -np 2 /usr/bin/python3 gpaw_example.py ...      (GPAW's MPI)
 
 Runs GPAW (plane-wave mode, PBE, the Si.PBE dataset of Debian's gpaw-data)
 for bulk diamond Si (8-atom conventional cell, a = 5.43 Å, or its 2x2x2
-supercell for --size 64) and for the same cell with atom 0 removed, and
-writes DIR/bulk and DIR/vacancy, each with
+supercell for --size 64) and for the same cell with atom 0 removed (and,
+with --relax D, once more with the vacancy's four neighbours moved D Å
+towards the empty site), and writes DIR/bulk, DIR/vacancy (DIR/relaxed),
+each with
 
   WAVECAR              VASP format, rtag 45200, standard (full sphere, also
                        at Gamma), G set identical to VASP's for ENCUT
@@ -24,7 +27,8 @@ Both runs use the same k-point set: --kpts 222 is the 2x2x2 Monkhorst-Pack
 mesh (k = ±1/4), reduced by time reversal only (k and -k), which does not
 depend on the structure (--all-k: no reduction at all); --kpts gamma is the
 Gamma point alone.  Bands: occupied + 8 (size 8) or + 16 (size 64).
-Fermi-Dirac smearing 0.01 eV (0.05 eV with --spin).  --spin makes both runs
+Fermi-Dirac smearing 0.01 eV (0.05 eV with --spin).  DIR/complete is
+written last and names the directories.  --spin makes both runs
 spin-polarised (ISPIN=2); the vacancy starts with 0.5 μB on each of its four
 neighbours.  Nothing is written unless every check below passes for both
 structures.
@@ -99,22 +103,51 @@ def say(*args):
 # structures
 
 
-def structures(size: int):
-    """Bulk and vacancy cells (ASE Atoms) and the vacancy's neighbours."""
+def structures(size: int, relax: float = 0.0):
+    """Bulk and vacancy cells (ASE Atoms), the vacancy's neighbours (indices
+    in the vacancy cell) and, for relax != 0, the vacancy cell with those
+    neighbours moved by `relax` Å towards the empty site (None otherwise).
+    With relax != 0 all cells are first translated along x so that one
+    moved neighbour crosses the cell boundary: its old and new site then
+    belong to different lattice images, which the pair terms must handle."""
     atoms = bulk("Si", "diamond", a=5.43, cubic=True)
     if size == 64:
         atoms = atoms.repeat((2, 2, 2))
     elif size != 8:
         raise ValueError("size must be 8 or 64")
-    vac = atoms.copy()
     dist = atoms.get_distances(0, range(len(atoms)), mic=True)
     neighbours = [i - 1 for i in range(1, len(atoms)) if dist[i] < 2.5]  # indices in vac
+    if not relax:
+        vac = atoms.copy()
+        del vac[0]
+        return atoms, vac, neighbours, None
+    vecs = atoms.get_distances(0, [i + 1 for i in neighbours], mic=True, vector=True)  # site -> neighbour
+    unit = -vecs / np.linalg.norm(vecs, axis=1)[:, None]                                  # neighbour -> site
+    n0, u0x = neighbours[0] + 1, unit[0][0]
+    a = atoms.cell[0][0]
+    x_new = 0.5 * abs(relax * u0x) if relax * u0x < 0 else a - 0.5 * abs(relax * u0x)
+    atoms.translate([x_new - atoms.positions[n0][0], 0, 0])
+    atoms.wrap()
+    vac = atoms.copy()
     del vac[0]
-    return atoms, vac, neighbours
+    rel = vac.copy()
+    rel.positions[neighbours] += relax * unit
+    rel.wrap()
+    return atoms, vac, neighbours, rel
 
 
 # --------------------------------------------------------------------------
 # GPAW run
+
+
+def fft_friendly(n):
+    """Even, with no prime factors but 2, 3, 5, 7."""
+    if n % 2:
+        return False
+    for p in (2, 3, 5, 7):
+        while n % p == 0:
+            n //= p
+    return n == 1
 
 
 def run_gpaw(atoms, args, label, nbands, spinpol):
@@ -133,7 +166,20 @@ def run_gpaw(atoms, args, label, nbands, spinpol):
         conv = {"eigenstates": 1e-10, "density": 1e-6, "bands": -4}
     else:
         conv = {"eigenstates": 1e-9, "density": 1e-4, "bands": "occupied"}
-    calc = GPAW(mode=PW(ecut), xc="PBE", setups="paw", kpts=kpts, nbands=nbands,
+    extra = {}
+    if args.densities:
+        # A coarse grid that holds the density's sphere (2 G_cut): GPAW's
+        # pseudo density |psi~|^2 is then exact on it, not aliased, and its
+        # FFT interpolation to the fine grid exact too.
+        gcut = math.sqrt(args.encut * W.HSQ_2M)  # Å^-1
+        gpts = []
+        for v in atoms.cell:
+            n = 2 * int(math.ceil(2 * gcut * np.linalg.norm(v) / (2 * math.pi))) + 2
+            while not fft_friendly(n):
+                n += 1
+            gpts.append(n)
+        extra["gpts"] = tuple(gpts)
+    calc = GPAW(mode=PW(ecut), xc="PBE", setups="paw", kpts=kpts, nbands=nbands, **extra,
                 symmetry=symmetry, spinpol=spinpol,
                 occupations=FermiDirac(args.width),
                 eigensolver="dav",
@@ -463,6 +509,8 @@ def write_dir(outdir, job, encut):
     write_ibzkpt(os.path.join(outdir, "IBZKPT"), job["kpts"], job["iw"])
     with open(os.path.join(outdir, "dataset_Si.xml"), "w") as f:
         f.write(job["xml"])
+    if job.get("densities") is not None:
+        np.savez(os.path.join(outdir, "gpaw_densities.npz"), **job["densities"])
     with open(os.path.join(outdir, "gpaw_reference.json"), "w") as f:
         json.dump(job["ref"], f, separators=(",", ":"))
     say(f"[{label}] wrote {outdir}: WAVECAR (reclen {info['reclen']}, "
@@ -495,6 +543,32 @@ def check_with_pymatgen(outdir, ref, C_vasp, label):
     assert wc.vasp_type == "std" and de == 0 and do == 0 and dc == 0 and dn < 1e-9 and dg == 0
 
 
+def grid_overlaps(calcs, h):
+    """<psi^B_m|psi^X_n> for X = bulk, vacancy, relaxed, every k-point and
+    the occupied bands of the vacancy, from GPAW's own all-electron
+    wavefunctions on a uniform grid of spacing h Å (gpaw.utilities.ps2ae:
+    pseudo-wavefunction interpolated by FFT plus (phi - phit) splines added
+    on the grid).  Independent of pawproj's overlap formula; its accuracy is
+    that of the grid near the nuclei (bulk x bulk shows it)."""
+    t0 = time.time()
+    from gpaw.utilities.ps2ae import PS2AE
+    tr = {label: PS2AE(calc, grid_spacing=h) for label, calc in calcs.items()}
+    nk = calcs["bulk"].wfs.kd.nibzkpts
+    nocc = int(round(calcs["vacancy"].get_number_of_electrons())) // 2
+    dv = tr["bulk"].dv
+    out = {"grid_spacing_A": h, "grid": [int(x) for x in tr["bulk"].gd.N_c], "bands": nocc}
+    for label in ("bulk", "vacancy", "relaxed"):
+        mats = []
+        for k in range(nk):
+            B = [tr["bulk"].get_wave_function(m, k) for m in range(nocc)]
+            X = B if label == "bulk" else [tr[label].get_wave_function(n, k) for n in range(nocc)]
+            S = np.array([[np.vdot(b, x) * dv for x in X] for b in B])
+            mats.append([[[r12(z.real), r12(z.imag)] for z in row] for row in S])
+        out[label] = mats
+    say(f"grid overlaps (PS2AE, h = {h} Å, grid {out['grid']}) done in {time.time() - t0:.1f} s")
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -508,40 +582,86 @@ def main(argv=None):
                          "vacancy's partly filled degenerate level makes 0.01 slosh)")
     ap.add_argument("--all-k", action="store_true",
                     help="222 only: no time-reversal reduction (all 8 mesh points)")
+    ap.add_argument("--relax", type=float, default=0.0, metavar="D",
+                    help="also run the vacancy with its four neighbours moved D Å towards the "
+                         "empty site (DIR/relaxed); the cells are translated so that one moved "
+                         "neighbour crosses the cell boundary")
+    ap.add_argument("--grid-overlaps", type=float, default=0.0, metavar="H",
+                    help="with --relax: all-electron overlaps <bulk m|defect n> of the occupied bands "
+                         "on GPAW's real-space AE grid (PS2AE, spacing H Å), stored in "
+                         "relaxed/gpaw_reference.json as an independent reference")
+    ap.add_argument("--bulk-full", action="store_true",
+                    help="after the bulk SCF, diagonalise its Hamiltonian fully: every plane wave gives "
+                         "a band, so the bulk basis is complete (for v + c sum rules; not at Gamma)")
+    ap.add_argument("--densities", action="store_true",
+                    help="also store GPAW's valence all-electron and pseudo densities on its fine grid "
+                         "(gridrefinement=2, electrons/Å^3, [x][y][z]) as gpaw_densities.npz in each directory")
     ap.add_argument("--keep-txt", action="store_true", help="keep GPAW's text logs in --out")
     ap.add_argument("--no-check", action="store_true", help="skip the pymatgen read-back")
     args = ap.parse_args(argv)
     if args.width is None:
         args.width = 0.05 if args.spin else 0.01
+    if args.grid_overlaps and not args.relax:
+        ap.error("--grid-overlaps needs --relax")
+    if args.bulk_full and args.kpts == "gamma":
+        ap.error("--bulk-full needs --kpts 222 (GPAW diagonalises complex Hamiltonians only)")
 
     t_all = time.time()
     if world.rank == 0:
         os.makedirs(args.out, exist_ok=True)
-    bulk_atoms, vac_atoms, neighbours = structures(args.size)
+    bulk_atoms, vac_atoms, neighbours, rel_atoms = structures(args.size, args.relax)
     extra = 8 if args.size == 8 else 16
-    kset, jobs = [], []
-    for label, atoms in (("bulk", bulk_atoms), ("vacancy", vac_atoms)):
+    kset, jobs, calcs = [], [], {}
+    runs = [("bulk", bulk_atoms), ("vacancy", vac_atoms)]
+    if rel_atoms is not None:
+        runs.append(("relaxed", rel_atoms))
+    for label, atoms in runs:
         nval = 4 * len(atoms)
         nbands = (nval + 1) // 2 + extra
-        if args.spin and label == "vacancy":
+        if args.spin and label != "bulk":
             mag = np.zeros(len(atoms))
             mag[neighbours] = 0.5
             atoms.set_initial_magnetic_moments(mag)
         calc, params = run_gpaw(atoms, args, label, nbands, args.spin)
+        if args.bulk_full and label == "bulk":
+            t0 = time.time()
+            nfull = int(min(calc.wfs.ng_k))
+            calc.diagonalize_full_hamiltonian(nbands=nfull)
+            params["full_diagonalisation"] = nfull
+            say(f"[bulk] full diagonalisation: {nfull} bands in {time.time() - t0:.1f} s")
         kset.append(calc.wfs.kd.ibzk_kc.copy())
+        calcs[label] = calc
+        dens = None
+        if args.densities:
+            # The SCF leaves the mixed density; rebuild it (and the atomic
+            # density matrices) from the final wavefunctions, i.e. from
+            # exactly the states that are exported.
+            calc.density.calculate_pseudo_density(calc.wfs)
+            calc.wfs.calculate_atomic_density_matrices(calc.density.D_asp)
+            ae = calc.get_all_electron_density(gridrefinement=2, skip_core=True)
+            ps = calc.get_pseudo_density(gridrefinement=2)
+            dens = {"ae_valence": ae, "pseudo": ps,
+                    "rcut_bohr": np.array([max(setup.rcut_j) for setup in calc.wfs.setups])}
         data = collect(calc)
         if world.rank == 0:
             jobs.append(prepare(calc, atoms, data, label, args, params))
+            jobs[-1]["densities"] = dens
         world.barrier()
-    if not np.array_equal(kset[0], kset[1]):
-        raise SystemExit("bulk and vacancy k-point sets differ; nothing written")
-    say(f"k-point sets of bulk and vacancy identical ({len(kset[0])} k); all checks passed")
+    if any(not np.array_equal(kset[0], ks) for ks in kset[1:]):
+        raise SystemExit("the runs' k-point sets differ; nothing written")
+    say(f"k-point sets of all runs identical ({len(kset[0])} k); all checks passed")
+    if args.grid_overlaps:
+        grid = grid_overlaps(calcs, args.grid_overlaps)
+        if world.rank == 0:
+            jobs[-1]["ref"]["grid_overlaps"] = grid
     if world.rank == 0:
         for job in jobs:
             outdir = os.path.join(args.out, job["label"])
             write_dir(outdir, job, args.encut)
             if not args.no_check:
                 check_with_pymatgen(outdir, job["ref"], job["C"], job["label"])
+        with open(os.path.join(args.out, "complete"), "w") as f:
+            f.write(" ".join(job["label"] for job in jobs) + "\n")
     world.barrier()
     say(f"total {time.time() - t_all:.1f} s")
 

@@ -109,6 +109,19 @@ pp_status pp_args_double(const pp_args *a, const char *name, double *out,
   return PP_OK;
 }
 
+pp_status pp_args_int3(const pp_args *a, const char *name, int lo, int hi, int out[3], pp_err *err) {
+  const char *v = pp_args_get(a, name);
+  if (!v) return PP_OK;
+  int g[3];
+  char tail;
+  if (sscanf(v, "%d%*[,x ]%d%*[,x ]%d%c", &g[0], &g[1], &g[2], &tail) != 3)
+    PP_FAIL(err, PP_ERR_ARG, "--%s '%s': expected three integers, e.g. 40,40,48", name, v);
+  for (int i = 0; i < 3; i++)
+    if (g[i] < lo || g[i] > hi) PP_FAIL(err, PP_ERR_ARG, "--%s '%s': each value must be in %d..%d", name, v, lo, hi);
+  memcpy(out, g, sizeof g);
+  return PP_OK;
+}
+
 void pp_args_help(FILE *f, const char *usage, const char *about,
                   const pp_optdef *defs) {
   fprintf(f, "usage: %s\n\n%s\n\noptions:\n", usage, about);

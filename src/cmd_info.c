@@ -9,6 +9,7 @@
 #include "pawproj/commands.h"
 #include "pawproj/dataset.h"
 #include "pawproj/json.h"
+#include "pawproj/lreal.h"
 #include "pawproj/outfile.h"
 
 static const pp_optdef info_opts[] = {
@@ -23,7 +24,7 @@ static double full_load_bytes(const pp_wavecar *wc) {
   return n * wc->nbands * wc->nspin * 16.0;
 }
 
-static void print_text(const pp_dataset *ds, const pp_edges *e, FILE *f) {
+static void print_text(const pp_dataset *ds, const pp_edges *e, const pp_lreal *lr, FILE *f) {
   const pp_wavecar *wc = &ds->wc;
   char b1[32], b2[32];
   fprintf(f, "WAVECAR     %s%s\n", wc->path, wc->gzip ? " (gzip, streamed)" : "");
@@ -44,6 +45,9 @@ static void print_text(const pp_dataset *ds, const pp_edges *e, FILE *f) {
     fprintf(f, "  %4d  %10.6f %10.6f %10.6f  %9lld   %.6f\n", k + 1, wc->kfrac[k][0],
             wc->kfrac[k][1], wc->kfrac[k][2], (long long)wc->npw[k], ds->kweight[k]);
   fprintf(f, "weights     %s\n", ds->weight_source);
+  fprintf(f, "LREAL       %s (%s)\n", pp_lreal_name(lr->mode), lr->source);
+  if (lr->grid[0] > 0)
+    fprintf(f, "FFT grid    %d × %d × %d (%s)\n", lr->grid[0], lr->grid[1], lr->grid[2], lr->grid_source);
   fprintf(f, "eigenvalues %.4f .. %.4f eV\n", e->emin, e->emax);
   fprintf(f, "occupied    (occ > 0.5)");
   for (int s = 0; s < wc->nspin; s++) fprintf(f, "  spin %d: %d bands", s + 1, e->nocc[s]);
@@ -61,6 +65,7 @@ static void print_text(const pp_dataset *ds, const pp_edges *e, FILE *f) {
 typedef struct info_out {
   const pp_dataset *ds;
   const pp_edges *e;
+  const pp_lreal *lr;
 } info_out;
 
 static void print_json(FILE *f, const void *arg) {
@@ -95,6 +100,11 @@ static void print_json(FILE *f, const void *arg) {
   }
   pp_json_end(&j);
   pp_json_str(&j, "weights_source", ds->weight_source);
+  const pp_lreal *lr = ((const info_out *)arg)->lr;
+  pp_json_str(&j, "lreal", pp_lreal_name(lr->mode));
+  pp_json_str(&j, "lreal_source", lr->source);
+  const double grid[3] = {lr->grid[0], lr->grid[1], lr->grid[2]};
+  pp_json_num_array(&j, "fft_grid", grid, lr->grid[0] > 0 ? 3 : 0);
   for (int which = 0; which < 2; which++) {
     pp_json_arr(&j, which ? "occupations" : "eigenvalues_eV");
     for (int s = 0; s < wc->nspin; s++) {
@@ -116,6 +126,13 @@ static void print_json(FILE *f, const void *arg) {
   pp_json_num(&j, "full_load_bytes", full_load_bytes(wc));
   pp_json_int(&j, "extra_bytes", wc->extra_bytes);
   pp_json_end(&j);
+}
+
+/* LREAL of the run whose WAVECAR this is (its directory's OUTCAR / vasprun.xml). */
+static pp_status run_lreal(const pp_dataset *ds, pp_lreal *lr, pp_err *err) {
+  char dir[4096];
+  pp_dataset_dir(ds, dir, sizeof dir);
+  return pp_lreal_detect(dir, lr, err);
 }
 
 pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv) {
@@ -140,10 +157,12 @@ pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv) {
   if (ctx->rank == 0) {
     pp_edges e;
     pp_bandstats_edges(&ds.wc, &e);
+    pp_lreal lr;
+    st = run_lreal(&ds, &lr, err);
     const char *json = pp_args_get(&a, "json");
-    if (!json || strcmp(json, "-") != 0) print_text(&ds, &e, stdout);
-    const info_out out = {&ds, &e};
-    if (json) st = pp_outfile_write(json, print_json, &out, err);
+    if (st == PP_OK && (!json || strcmp(json, "-") != 0)) print_text(&ds, &e, &lr, stdout);
+    const info_out out = {&ds, &e, &lr};
+    if (st == PP_OK && json) st = pp_outfile_write(json, print_json, &out, err);
   }
   pp_dataset_free(&ds);
   return pp_agree(st, err, ctx->world);

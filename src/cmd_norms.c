@@ -15,6 +15,7 @@
 #include "pawproj/json.h"
 #include "pawproj/outfile.h"
 #include "pawproj/pawset.h"
+#include "pawproj/projmode.h"
 
 static const pp_optdef norms_opts[] = {
     {"datasets", "SPEC", "PAW datasets: a POTCAR, Sym=FILE.xml,... or a directory (default: DIR)"},
@@ -22,10 +23,13 @@ static const pp_optdef norms_opts[] = {
     {"h5", "FILE", "write norms and projections (parallel HDF5)"},
     {"kgroups", "N", "number of k-point groups (default: automatic)"},
     {"variant", "V", "force the WAVECAR variant"},
+    {"lreal", "F|T|Auto", "projectors the run used (default: from DIR/OUTCAR or DIR/vasprun.xml, else .FALSE.)"},
+    {"proj-grid", "NX,NY,NZ", "real-space grid for LREAL = .TRUE./Auto (default: the run's, from OUTCAR/vasprun.xml)"},
     {NULL, NULL, NULL}};
 
-static void print_summary(const pp_wavecar *wc, const pp_aenorm *r, FILE *f) {
+static void print_summary(const pp_wavecar *wc, const pp_aenorm *r, const char *projectors, FILE *f) {
   fprintf(f, "\nAll-electron norms of %s\n", wc->path);
+  fprintf(f, "  projectors: %s\n", projectors);
   fprintf(f, "  %4s %7s %13s %13s %13s %16s\n", "spin", "k-point", "min pseudo", "min AE norm", "max AE norm",
           "max |<m|n>-δ|");
   double worst = 0;
@@ -50,6 +54,7 @@ static void print_summary(const pp_wavecar *wc, const pp_aenorm *r, FILE *f) {
 typedef struct norms_out {
   const pp_wavecar *wc;
   const pp_aenorm *r;
+  const pp_projmode *pm;
 } norms_out;
 
 static void write_json(FILE *f, const void *arg) {
@@ -59,6 +64,8 @@ static void write_json(FILE *f, const void *arg) {
   pp_json_init(&j, f);
   pp_json_obj(&j, NULL);
   pp_json_str(&j, "wavecar", wc->path);
+  pp_json_str(&j, "lreal", pp_lreal_name(((const norms_out *)arg)->pm->lr.mode));
+  pp_json_str(&j, "projectors", ((const norms_out *)arg)->pm->desc);
   pp_json_arr(&j, "bands");
   for (int s = 0; s < wc->nspin; s++)
     for (int k = 0; k < wc->nkpts; k++)
@@ -127,25 +134,35 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
                    "For every spin, k-point and band: the pseudo norm Σ|C|², the all-electron norm\n"
                    "Σ|C|² + Σ P* Q P, and per k-point the largest |<ψ_m|ψ_n> - δ_mn|. A converged\n"
                    "calculation with the dataset it used gives 1 to ~1e-6: the check that a\n"
-                   "dataset belongs to a WAVECAR. Projections use the reciprocal-space formula.",
+                   "dataset belongs to a WAVECAR. Projections use the projectors the run used:\n"
+                   "reciprocal-space for LREAL = .FALSE., real-space on the run's grid for .TRUE.\n"
+                   "(and, as the closest available, for Auto); see --lreal.",
                    norms_opts);
     return PP_OK;
   }
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "norms needs exactly one directory (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));
-  int kgroups = 0;
+  int kgroups = 0, pgrid[3] = {0, 0, 0};
   PP_CALL(pp_args_int(&a, "kgroups", 1, 1 << 20, &kgroups, err));
+  PP_CALL(pp_args_int3(&a, "proj-grid", 2, 1 << 16, pgrid, err));
   pp_dataset ds;
   PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &ds, err));
   const pp_wavecar *wc = &ds.wc;
   pp_pawset set = {0};
   pp_paw paw = {0};
+  pp_projmode pm = {0};
   pp_layout lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL};
   pp_status st = pp_pawset_load(pp_args_has(&a, "datasets") ? pp_args_get(&a, "datasets") : a.pos[0],
                                   &ds.structure, &set, err);
   if (st == PP_OK) st = pp_paw_setup(&ds.structure, set.ptr, sqrt(wc->encut * PP_VASP_C), &paw, err);
+  if (st == PP_OK)
+    st = pp_projmode_setup(a.pos[0], pp_args_get(&a, "lreal"), pgrid, wc, set.ptr,
+                           ds.structure.nspecies, &pm, err);
+  paw.rs = pp_projmode_rs(&pm);
   st = pp_agree(st, err, ctx->world);
+  if (st == PP_OK && ctx->rank == 0 && pm.lr.mode == PP_LREAL_AUTO)
+    fprintf(stderr, "[pawproj] %s\n", pm.desc);
   if (st != PP_OK) goto done;
   PP_TRY(pp_layout_create(ctx->world, wc->nspin * wc->nkpts, wc->nbands, kgroups, &lay, err));
   pp_pool *small, *wf, *io, *proj;
@@ -169,8 +186,8 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   PP_TRY(pp_pools_release_stage(&ctx->pools, "read", err));
   if (ctx->rank == 0) {
     const char *json = pp_args_get(&a, "json");
-    if (!json || strcmp(json, "-") != 0) print_summary(wc, &r, stdout);
-    const norms_out out = {wc, &r};
+    if (!json || strcmp(json, "-") != 0) print_summary(wc, &r, pm.desc, stdout);
+    const norms_out out = {wc, &r, &pm};
     if (json) st = pp_outfile_write(json, write_json, &out, err);
   }
   PP_TRY(pp_agree(st, err, ctx->world));
@@ -178,6 +195,7 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
 done:
   pp_layout_free(&lay);
   pp_paw_free(&paw);
+  pp_projmode_free(&pm);
   pp_pawset_free(&set);
   pp_dataset_free(&ds);
   return st;

@@ -15,6 +15,7 @@
 #include "pawproj/layout.h"
 #include "pawproj/outfile.h"
 #include "pawproj/overlap.h"
+#include "pawproj/projmode.h"
 #include "pawproj/wfset.h"
 
 static const pp_optdef project_opts[] = {
@@ -30,6 +31,8 @@ static const pp_optdef project_opts[] = {
     {"flip-spin", NULL, "project spin-up defect bands on spin-down bulk bands (and back)"},
     {"kgroups", "N", "number of k-point groups (default: automatic)"},
     {"variant", "V", "force the WAVECAR variant of both inputs"},
+    {"lreal", "F|T|Auto", "projectors both runs used (default: from each DIR's OUTCAR/vasprun.xml, else .FALSE.)"},
+    {"proj-grid", "NX,NY,NZ", "real-space grid for LREAL = .TRUE./Auto (default: each run's, from OUTCAR/vasprun.xml)"},
     {NULL, NULL, NULL}};
 
 static const char *const PSEUDO_NOTE =
@@ -38,8 +41,8 @@ static const char *const PSEUDO_NOTE =
     "conduction = 1; 'captured' is the raw sum before renormalisation";
 static const char *const PAW_NOTE =
     "paw method: all-electron overlaps (plane waves + PAW terms for matched, "
-    "bulk-only and defect-only sites; two-centre terms between overlapping "
-    "unmatched spheres are not included yet); not renormalised: "
+    "bulk-only and defect-only sites + two-centre terms between overlapping "
+    "spheres of bulk and defect); not renormalised: "
     "'outside' = 1 - valence - conduction is the part the bulk bands miss";
 
 typedef struct project_run {
@@ -50,10 +53,23 @@ typedef struct project_run {
   double *character;        /* (nspin, nd, PP_CHAR_N) */
   int paw;                  /* 1 for --method paw */
   pp_pawpair pair;          /* PAW terms (paw only) */
+  pp_projmode pm_bulk, pm_defect; /* projector representation of each run */
 } project_run;
 
 static const char *method_name(const project_run *r) { return r->paw ? "paw" : "pseudo"; }
 static const char *method_note(const project_run *r) { return r->paw ? PAW_NOTE : PSEUDO_NOTE; }
+
+static void print_pairs(const pp_pairterm *pt, FILE *f) {
+  if (pt->n == 0) {
+    fprintf(f, "  two-centre terms: none (no unmatched atom's sphere overlaps another structure's sphere)\n");
+    return;
+  }
+  fprintf(f, "  two-centre terms: %d pair%s of overlapping spheres (bulk atom - defect atom, distance):\n", pt->n,
+          pt->n == 1 ? "" : "s");
+  for (int p = 0; p < pt->n; p++)
+    fprintf(f, "    %d - %d: %.4f Å%s", pt->link[p].a + 1, pt->link[p].b + 1, pt->link[p].dist_A,
+            p % 4 == 3 || p == pt->n - 1 ? "\n" : ";");
+}
 
 static void print_table(const project_run *r, FILE *f) {
   const pp_wavecar *d = &r->defect.wc;
@@ -65,6 +81,7 @@ static void print_table(const project_run *r, FILE *f) {
   if (r->paw)
     fprintf(f, "  sites: %d matched (within %.3g Å), %d only in bulk, %d only in defect\n",
             r->pair.match.nmatched, r->match_tol, r->pair.nonlyb, r->pair.nonlyd);
+  if (r->paw) print_pairs(&r->pair.pairs, f);
   fprintf(f, "  note: %s\n\n", method_note(r));
   fprintf(f, "  %5s %4s %12s %10s %9s %11s %9s\n", "band", "spin", "energy (eV)", "occupation",
           "valence", "conduction", r->paw ? "outside" : "captured");
@@ -239,6 +256,26 @@ static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_e
     PP_CALL(pp_pawpair_setup(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : pp_args_get(a, "defect"),
                              &r->bulk.structure, &r->defect.structure,
                              r->match_tol, sqrt(r->bulk.wc.encut * PP_VASP_C), &r->pair, err));
+  if (r->paw) {
+    char dir[4096];
+    int pgrid[3] = {0, 0, 0};
+    PP_CALL(pp_args_int3(a, "proj-grid", 2, 1 << 16, pgrid, err));
+    const pp_pawdata *const *data = r->pair.set.ptr;
+    pp_dataset_dir(&r->bulk, dir, sizeof dir);
+    PP_CALL(pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, &r->bulk.wc, data,
+                              r->pair.species.nspecies, &r->pm_bulk, err));
+    pp_dataset_dir(&r->defect, dir, sizeof dir);
+    PP_CALL(pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, &r->defect.wc, data,
+                              r->pair.species.nspecies, &r->pm_defect, err));
+    r->pair.rs_bulk = pp_projmode_rs(&r->pm_bulk);
+    r->pair.rs_defect = pp_projmode_rs(&r->pm_defect);
+    if (ctx->rank == 0)
+      for (int x = 0; x < 2; x++) {
+        const pp_projmode *pm = x ? &r->pm_defect : &r->pm_bulk;
+        if (!ctx->quiet || pm->lr.mode == PP_LREAL_AUTO)
+          fprintf(stderr, "[pawproj] %s projectors: %s\n", x ? "defect" : "bulk", pm->desc);
+      }
+  }
   if (pp_args_has(a, "bands"))
     PP_CALL(pp_bandsel_parse(pp_args_get(a, "bands"), r->defect.wc.nbands, &r->lo, &r->hi, err));
   else
@@ -330,6 +367,8 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
   if (st == PP_OK) st = run(ctx, &a, &r, err);
   pp_layout_free(&r.lay);
   pp_pawpair_free(&r.pair);
+  pp_projmode_free(&r.pm_bulk);
+  pp_projmode_free(&r.pm_defect);
   pp_dataset_free(&r.defect);
   pp_dataset_free(&r.bulk);
   return st;

@@ -187,3 +187,11 @@ pp_status pp_dataset_check_compatible(const pp_dataset *a,
   }
   return PP_OK;
 }
+
+void pp_dataset_dir(const pp_dataset *ds, char *dir, size_t n) {
+  snprintf(dir, n, "%s", ds->wavecar_path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir) slash[1] = '\0';
+  else if (slash) *slash = '\0';
+  else snprintf(dir, n, ".");
+}

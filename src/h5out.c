@@ -88,12 +88,12 @@ pp_status pp_h5_write_int(pp_h5 *h, const char *name, int ndim, const hsize_t *d
   return write_small(h, name, ndim, dims, H5T_NATIVE_INT, data, units, err);
 }
 
-pp_status pp_h5_write_complex_blocks(pp_h5 *h, const char *name, const hsize_t dims[4],
-                                     int nblocks, const hsize_t (*start)[4],
-                                     const hsize_t count[4], const double complex *buf,
-                                     const char *units, pp_err *err) {
+/* One collective write of nblocks hyperslabs of a 4-D dataset of `type`. */
+static pp_status write_blocks(pp_h5 *h, const char *name, hid_t type, const hsize_t dims[4], int nblocks,
+                              const hsize_t (*start)[4], const hsize_t count[4], const void *buf,
+                              const void *dummy, const char *units, pp_err *err) {
   hid_t fs = H5Screate_simple(4, dims, NULL);
-  hid_t ds = H5Dcreate2(h->file, name, h->ctype, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t ds = H5Dcreate2(h->file, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (ds < 0) {
     H5Sclose(fs);
     PP_FAIL(err, PP_ERR_IO, "%s: cannot create dataset %s", h->partial, name);
@@ -109,8 +109,7 @@ pp_status pp_h5_write_complex_blocks(pp_h5 *h, const char *name, const hsize_t d
       H5Sselect_hyperslab(fs, H5S_SELECT_OR, start[b], NULL, count, NULL);
   hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  static const double complex dummy = 0;
-  herr_t rc = H5Dwrite(ds, h->ctype, ms, fs, xfer, total ? (const void *)buf : (const void *)&dummy);
+  herr_t rc = H5Dwrite(ds, type, ms, fs, xfer, total ? buf : dummy);
   H5Pclose(xfer);
   H5Sclose(ms);
   H5Sclose(fs);
@@ -119,6 +118,21 @@ pp_status pp_h5_write_complex_blocks(pp_h5 *h, const char *name, const hsize_t d
   MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, h->comm);
   if (!all) PP_FAIL(err, PP_ERR_IO, "%s: cannot write dataset %s", h->partial, name);
   return units ? pp_h5_attr(h, name, "units", units, err) : PP_OK;
+}
+
+pp_status pp_h5_write_complex_blocks(pp_h5 *h, const char *name, const hsize_t dims[4],
+                                     int nblocks, const hsize_t (*start)[4],
+                                     const hsize_t count[4], const double complex *buf,
+                                     const char *units, pp_err *err) {
+  static const double complex dummy = 0;
+  return write_blocks(h, name, h->ctype, dims, nblocks, start, count, buf, &dummy, units, err);
+}
+
+pp_status pp_h5_write_double_blocks(pp_h5 *h, const char *name, const hsize_t dims[4], int nblocks,
+                                    const hsize_t (*start)[4], const hsize_t count[4], const double *buf,
+                                    const char *units, pp_err *err) {
+  static const double dummy = 0;
+  return write_blocks(h, name, H5T_NATIVE_DOUBLE, dims, nblocks, start, count, buf, &dummy, units, err);
 }
 
 pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err) {

@@ -19,6 +19,8 @@ static const struct {
     {"info", pp_cmd_info, "summarise a WAVECAR (headers only)"},
     {"project", pp_cmd_project, "band character of defect levels from bulk/defect overlaps"},
     {"norms", pp_cmd_norms, "pseudo and all-electron norms: does a PAW dataset fit a WAVECAR?"},
+    {"density", pp_cmd_density, "all-electron (or pseudo) valence / band density: VASP, cube, HDF5"},
+    {"state", pp_cmd_state, "one state in real space (all-electron or pseudo): VASP, cube, HDF5"},
     {"dump", pp_cmd_dump, "per-band coefficient facts, for cross-checking readers"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
@@ -98,7 +100,7 @@ static pp_status dispatch(pp_ctx *ctx, int argc, char **argv) {
       st = commands[i].fn(ctx, n, merged);
       goto done;
     }
-  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, norms, dump; see pawproj --help)", command);
+  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, norms, state, density, dump; see pawproj --help)", command);
 done:
   free(merged);
   free(fileargv);

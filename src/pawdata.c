@@ -7,6 +7,7 @@
 
 void pp_pawdata_free(pp_pawdata *d) {
   free(d->qtab);
+  free(d->rtab);
   free(d->r);
   free(d->dr);
   free(d->l);
@@ -50,4 +51,11 @@ void pp_pawdata_compute_q(pp_pawdata *d) {
       }
       d->Q[i * d->nj + j] = q;
     }
+}
+
+double *pp_pawdata_dphi(const pp_pawdata *d) {
+  double *u = malloc(sizeof *u * ((size_t)d->nj * d->ng + 1));
+  if (!u) return NULL;
+  for (size_t i = 0; i < (size_t)d->nj * d->ng; i++) u[i] = d->phi[i] - d->phit[i];
+  return u;
 }

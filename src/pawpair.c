@@ -29,6 +29,20 @@ static void set_site(pp_site *s, const double frac[3], int species, pp_site_kind
   s->kind = kind;
 }
 
+static pp_status build_pairs(pp_pawpair *pp, const pp_structure *bulk, const pp_structure *defect,
+                             pp_err *err) {
+  const pp_pawdata **db = malloc(sizeof *db * (size_t)(bulk->natoms + defect->natoms + 1));
+  if (!db) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  const pp_pawdata **dd = db + bulk->natoms;
+  for (int a = 0; a < bulk->natoms; a++) db[a] = &pp->set.data[pp->bside[a].species];
+  for (int b = 0; b < defect->natoms; b++) dd[b] = &pp->set.data[pp->dside[pp->dsite[b]].species];
+  const pp_status st = pp_pairterm_build(bulk->lattice, bulk->natoms, (const double(*)[3])bulk->frac, db,
+                                         defect->natoms, (const double(*)[3])defect->frac, dd, pp->match.b2d,
+                                         pp->match.d2b, &pp->pairs, err);
+  free(db);
+  return st;
+}
+
 pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const pp_structure *defect,
                            double tol_A, double qmax_A, pp_pawpair *pp, pp_err *err) {
   memset(pp, 0, sizeof *pp);
@@ -77,13 +91,14 @@ pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const
   for (int b = 0; b < defect->natoms; b++)
     pp->dcol[b + 1] = pp->dcol[b] + pp->set.data[pp->dside[pp->dsite[b]].species].nproj;
   pp->nprojd = pp->dcol[defect->natoms];
-  return PP_OK;
+  return build_pairs(pp, bulk, defect, err);
 }
 
 void pp_pawpair_free(pp_pawpair *pp) {
   pp_paw_free(&pp->paw);
   pp_pawset_free(&pp->set);
   pp_sitematch_free(&pp->match);
+  pp_pairterm_free(&pp->pairs);
   free(pp->species.species);
   free(pp->bside);
   free(pp->dside);
@@ -128,18 +143,54 @@ static void extract(const pp_pawpair *pp, int nspinor, const double complex *XB,
                sizeof *PD * (size_t)(pp->dcol[b + 1] - pp->dcol[b]));
 }
 
+/* X_D at bulk atom a's site += M_ab(k) · (raw projections of defect atom b
+ * in XD0), for every pair. */
+static pp_status add_pairs(const pp_pawpair *pp, const double kfrac[3], int nspinor, const double complex *XD0,
+                           double complex *XD, int nrows, pp_err *err) {
+  const size_t ldx = (size_t)nspinor * pp->ncol;
+  for (int p = 0; p < pp->pairs.n; p++) {
+    const pp_pairlink *L = &pp->pairs.link[p];
+    double complex *M = malloc(sizeof *M * (size_t)L->na * L->nb);
+    if (!M) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for pair terms");
+    pp_pairterm_matrix(&pp->pairs, p, kfrac, M);
+    const int ca = pp->scol[L->a], cb = pp->scol[pp->dsite[L->b]];
+    for (int r = 0; r < nrows; r++)
+      for (int sp = 0; sp < nspinor; sp++) {
+        double complex *x = XD + r * ldx + (size_t)sp * pp->ncol + ca;
+        const double complex *y = XD0 + r * ldx + (size_t)sp * pp->ncol + cb;
+        for (int i = 0; i < L->na; i++) {
+          double complex s = 0;
+          for (int j = 0; j < L->nb; j++) s += M[(size_t)i * L->nb + j] * y[j];
+          x[i] += s;
+        }
+      }
+    free(M);
+  }
+  return PP_OK;
+}
+
 pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb,
                          int nbl, const double complex *Cd, int nd, int64_t ld, double complex *S,
                          double complex *PB, double complex *PD, pp_err *err) {
   const int ldx = wc->nspinor * pp->ncol;
   double complex *XB = malloc(sizeof *XB * ((size_t)nbl * ldx + 1));
   double complex *XD = malloc(sizeof *XD * ((size_t)nd * ldx + 1));
+  double complex *XD0 = NULL;
   pp_status st = PP_OK;
   if (!XB || !XD) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
   PP_TRY(pp_project_sites(&pp->paw, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, err));
   PP_TRY(pp_project_sites(&pp->paw, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, err));
+  if (pp->rs_bulk) PP_TRY(pp_rsproj_apply(pp->rs_bulk, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, err));
+  if (pp->rs_defect)
+    PP_TRY(pp_rsproj_apply(pp->rs_defect, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, err));
   extract(pp, wc->nspinor, XB, nbl, XD, nd, PB, PD);
+  if (pp->pairs.n > 0) {
+    XD0 = malloc(sizeof *XD0 * ((size_t)nd * ldx + 1));
+    if (!XD0) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
+    memcpy(XD0, XD, sizeof *XD0 * (size_t)nd * ldx);
+  }
   apply_q(pp, wc->nspinor, XD, nd);
+  if (pp->pairs.n > 0) PP_TRY(add_pairs(pp, wc->kfrac[k], wc->nspinor, XD0, XD, nd, err));
   if (nbl > 0 && nd > 0) {
     const double complex one = 1;
     zgemm_("C", "N", &nbl, &nd, &ldx, &one, XB, &ldx, XD, &ldx, &one, S, &nbl);
@@ -147,5 +198,6 @@ pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, cons
 done:
   free(XB);
   free(XD);
+  free(XD0);
   return st;
 }

@@ -123,8 +123,8 @@ static pp_status read_header(const src *S, int nl0, pp_pawdata *d, pp_err *err) 
 static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, pp_pawdata *d,
                                double **qtab, pp_err *err) {
   double tmp[MAXJ * MAXJ];
-  double *tabs = NULL;
-  int nq = 0;
+  double *tabs = NULL, *rtabs = NULL;
+  int nq = 0, nr = 0;
   d->nj = 0;
   pp_status st = PP_OK;
   int lj[MAXJ];
@@ -133,6 +133,10 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
     double h[3];
     PP_TRY(numbers(S, &i, 3, h, "Non local Part header (l, projectors, cutoff)", err));
     const int l = (int)h[0], np = (int)h[1];
+    if (!(h[2] > 0) || (d->rtab_rmax > 0 && h[2] / A0 != d->rtab_rmax))
+      PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: Non local Part cutoff %g Å: expected the same "
+               "positive real-space radius for every l", S->path, S->set, i, h[2]);
+    d->rtab_rmax = h[2] / A0;
     if (h[0] != l || l < 0 || l > 3 || h[1] != np || np < 1 || d->nj + np > MAXJ)
       PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: Non local Part header %g %g: expected l in 0..3 "
                "and 1..%d projectors", S->path, S->set, i, h[0], h[1], MAXJ - d->nj);
@@ -155,10 +159,15 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
         PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: expected 'Real Space Part' (l = %d, "
                  "projector %d)", S->path, S->set, i + 1, l, p + 1);
       i++;
-      if (count_numbers(S, i) < 4)
-        PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: real-space projector table has fewer "
-                 "than 4 points", S->path, S->set, i + 1);
-      while (i < S->hi && !is_label(S->line[i])) i++;
+      const int m = count_numbers(S, i);
+      if (nr == 0) nr = m;
+      if (m != nr || m < 4)
+        PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: real-space projector table of %d points "
+                 "(the first has %d; at least 4)", S->path, S->set, i + 1, m, nr);
+      grown = realloc(rtabs, sizeof *rtabs * (size_t)(d->nj + 1) * nr);
+      if (!grown) PP_THROW(PP_ERR_NOMEM, "out of memory");
+      rtabs = grown;
+      PP_TRY(numbers(S, &i, nr, rtabs + (size_t)d->nj * nr, "real-space projector table", err));
       lj[d->nj++] = l;
     }
   }
@@ -170,9 +179,14 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
   d->nqtab = nq;
   d->qtab_dq = gmax / nq * A0;
   *qtab = tabs;
+  /* Å^{-3/2} → Bohr^{-3/2}: p̃(r) = f(r) Y_lm, no other factor (potcar.h). */
+  for (size_t k = 0; k < (size_t)d->nj * nr; k++) rtabs[k] *= pow(A0, 1.5);
+  d->nrtab = nr;
+  d->rtab = rtabs;
   return PP_OK;
 done:
   free(tabs);
+  free(rtabs);
   return st;
 }
 

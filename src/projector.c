@@ -8,8 +8,22 @@
 #include "pawproj/blas.h"
 #include "pawproj/gvec.h"
 #include "pawproj/lattice.h"
+#include "pawproj/rsproj.h"
 
 #define BOHR_A 0.529177210903
+
+pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err) {
+  double *diff = pp_pawdata_dphi(d);
+  if (!diff) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  /* Δφ vanishes beyond the augmentation radius. */
+  int gcut = 0;
+  for (int j = 0; j < d->nj; j++)
+    for (int g = 0; g < d->ng; g++)
+      if (fabs(diff[(size_t)j * d->ng + g]) > 1e-14 && g + 1 > gcut) gcut = g + 1;
+  const pp_status st = pp_ftable_build(d, diff, gcut, qmax, t, err);
+  free(diff);
+  return st;
+}
 
 pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
                        pp_paw *paw, pp_err *err) {
@@ -28,20 +42,7 @@ pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double q
                                    &paw->table[s], err));
     else
       PP_CALL(pp_ftable_build(data[s], data[s]->pt, data[s]->gcut, qmax, &paw->table[s], err));
-    /* Δφ_j = φ_j − φ̃_j vanishes beyond the augmentation radius. */
-    const pp_pawdata *d = data[s];
-    double *diff = malloc(sizeof *diff * (size_t)d->nj * d->ng);
-    if (!diff) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
-    int gcut = 0;
-    for (int j = 0; j < d->nj; j++)
-      for (int g = 0; g < d->ng; g++) {
-        const double v = d->phi[(size_t)j * d->ng + g] - d->phit[(size_t)j * d->ng + g];
-        diff[(size_t)j * d->ng + g] = v;
-        if (fabs(v) > 1e-14 && g + 1 > gcut) gcut = g + 1;
-      }
-    pp_status st_ = pp_ftable_build(d, diff, gcut, qmax, &paw->dtable[s], err);
-    free(diff);
-    PP_CALL(st_);
+    PP_CALL(pp_paw_diff_table(data[s], qmax, &paw->dtable[s], err));
   }
   for (int a = 0; a < st->natoms; a++)
     paw->offset[a + 1] = paw->offset[a] + data[st->type[a]]->nproj;
@@ -230,7 +231,8 @@ pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar
     sites[a].species = st->type[a];
     sites[a].kind = PP_SITE_PROJ;
   }
-  pp_status s = pp_project_sites(paw, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, err);
+  pp_status s = paw->rs ? PP_OK : pp_project_sites(paw, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, err);
+  if (s == PP_OK && paw->rs) s = pp_rsproj_apply(paw->rs, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, err);
   free(sites);
   return s;
 }

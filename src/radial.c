@@ -5,12 +5,15 @@
 #include <stdlib.h>
 
 double pp_sph_bessel(int l, double x) {
-  if (x < 2.0) {
-    /* Series: x^l/(2l+1)!! Σ_k (−x²/2)^k / (k! (2l+3)(2l+5)…(2l+2k+1)). */
+  /* The power series where upward recurrence would lose digits (x < l);
+   * closed forms for l <= 3, upward recurrence from j_0, j_1 above (stable
+   * for x >= l). */
+  if (x < 2.0 || x < l) {
+    /* x^l/(2l+1)!! Σ_k (−x²/2)^k / (k! (2l+3)(2l+5)…(2l+2k+1)). */
     double pref = 1;
     for (int i = 1; i <= l; i++) pref *= x / (2 * i + 1);
     double term = 1, sum = 1;
-    for (int k = 1; k < 40; k++) {
+    for (int k = 1; k < 200; k++) {
       term *= -0.5 * x * x / (k * (2 * l + 2 * k + 1));
       sum += term;
       if (fabs(term) < 1e-18 * fabs(sum)) break;
@@ -24,7 +27,13 @@ double pp_sph_bessel(int l, double x) {
     case 2: return (3 / (x * x * x) - 1 / x) * s - 3 * c / (x * x);
     case 3: return (15 / (x * x * x * x) - 6 / (x * x)) * s - (15 / (x * x * x) - 1 / x) * c;
   }
-  return NAN;
+  double a = s / x, b = s / (x * x) - c / x;
+  for (int n = 1; n < l; n++) {
+    const double next = (2 * n + 1) / x * b - a;
+    a = b;
+    b = next;
+  }
+  return b;
 }
 
 /* The uniform q grid every table uses (pp_ftable_eval interpolates on it),
@@ -108,6 +117,26 @@ pp_status pp_ftable_from_table(int nj, const double *tab, int n, double dq, doub
 void pp_ftable_free(pp_ftable *t) {
   free(t->f);
   t->f = NULL;
+}
+
+void pp_gauss_legendre(int n, double *x, double *w) {
+  for (int i = 0; i < n; i++) {
+    double z = cos(3.14159265358979323846 * (i + 0.75) / (n + 0.5)), dp = 1;
+    for (int it = 0; it < 100; it++) {
+      double p0 = 1, p1 = z;
+      for (int k = 2; k <= n; k++) {
+        const double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
+      dp = n * (z * p1 - p0) / (z * z - 1);
+      const double dz = p1 / dp;
+      z -= dz;
+      if (fabs(dz) < 1e-16) break;
+    }
+    x[i] = z;
+    w[i] = 2 / ((1 - z * z) * dp * dp);
+  }
 }
 
 void pp_ylm(int l, const double u[3], double *out) {

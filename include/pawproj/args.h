@@ -49,6 +49,10 @@ pp_status pp_args_int(const pp_args *a, const char *name, int lo, int hi,
 pp_status pp_args_double(const pp_args *a, const char *name, double *out,
                          pp_err *err);
 
+/* Three integers "A,B,C" (also "AxBxC" or space-separated), each in
+ * lo..hi; *out untouched when absent. */
+pp_status pp_args_int3(const pp_args *a, const char *name, int lo, int hi, int out[3], pp_err *err);
+
 /* Prints usage and the option table. */
 void pp_args_help(FILE *f, const char *usage, const char *about,
                   const pp_optdef *defs);

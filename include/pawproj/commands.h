@@ -10,5 +10,7 @@ pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv);
+pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv);
+pp_status pp_cmd_density(pp_ctx *ctx, int argc, char **argv);
 
 #endif

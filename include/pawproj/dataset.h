@@ -28,6 +28,9 @@ typedef struct pp_dataset {
 
 /* Opens path (directory or WAVECAR file). need_structure = 1 makes a
  * missing POSCAR/CONTCAR an error. */
+/* The directory of the resolved WAVECAR ("." if it has none), into dir. */
+void pp_dataset_dir(const pp_dataset *ds, char *dir, size_t n);
+
 pp_status pp_dataset_open(const char *label, const char *path,
                           pp_variant force, int need_structure, MPI_Comm comm,
                           pp_dataset *ds, pp_err *err);

@@ -49,6 +49,11 @@ pp_status pp_h5_write_complex_blocks(pp_h5 *h, const char *name,
                                      const double complex *buf,
                                      const char *units, pp_err *err);
 
+/* The same for real values. */
+pp_status pp_h5_write_double_blocks(pp_h5 *h, const char *name, const hsize_t dims[4], int nblocks,
+                                    const hsize_t (*start)[4], const hsize_t count[4], const double *buf,
+                                    const char *units, pp_err *err);
+
 /* Closes; ok = 1 renames the partial file into place, 0 removes it. */
 pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err);
 

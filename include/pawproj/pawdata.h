@@ -37,6 +37,12 @@ typedef struct pp_pawdata {
   int nqtab;
   double qtab_dq;
   double *qtab;        /* (nj, nqtab), Bohr^{3/2} */
+  /* Real-space projectors as tabulated by the file, or nrtab = 0:
+   * p̃_j(r_i) at r_i = i·rtab_rmax/nrtab (Bohr, Bohr^{-3/2}), i < nrtab
+   * (POTCAR: what VASP applies with LREAL = .TRUE.). */
+  int nrtab;
+  double rtab_rmax;
+  double *rtab;        /* (nj, nrtab) */
   double rcore;        /* PAW sphere radius, Bohr (0 = not given) */
   double enmax;        /* suggested cutoff, eV (0 = not given) */
   char title[80];      /* TITEL of a POTCAR, "" otherwise */
@@ -52,6 +58,9 @@ void pp_pawdata_apply_q(const pp_pawdata *d, const double _Complex *p, double _C
 
 /* Q_ij from the partial waves on the grid (every reader calls it). */
 void pp_pawdata_compute_q(pp_pawdata *d);
+
+/* Δφ_j = φ_j − φ̃_j on the grid, (nj, ng), malloc'd (NULL: out of memory). */
+double *pp_pawdata_dphi(const pp_pawdata *d);
 
 /* ∫ f g r² dr on the dataset's grid (first n points). */
 double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g,

@@ -5,21 +5,23 @@
  *     + Σ_{a matched} P^B*_am Q^a P^D_an
  *     + Σ_{a in B only} P^B*_am <Δφ^a|ψ̃^D_n>
  *     + Σ_{b in D only} <ψ̃^B_m|Δφ^b> P^D_bn
- *     (+ pair terms P^B* <Δφ^a|Δφ^b> P^D between overlapping unmatched
- *        spheres: NOT included yet, see the issue notes)
+ *     + Σ_{pairs a,b} P^B*_am <Δφ^a|Δφ^b> P^D_bn        (pairterm.h)
  *
  * All three sums are one product X_B^H X_D where both sides list the same
  * sites: matched sites (X_B: projections p̃ at the bulk site; X_D: Q·P at
  * the defect site), bulk-only sites (X_B: p̃; X_D: Δφ at the bulk site),
- * defect-only sites (X_B: Δφ at the defect site; X_D: p̃).
+ * defect-only sites (X_B: Δφ at the defect site; X_D: p̃). The pair terms
+ * add M_ab(k) P^D_b to X_D at bulk atom a's site.
  */
 #ifndef PAWPROJ_PAWPAIR_H
 #define PAWPROJ_PAWPAIR_H
 
 #include <complex.h>
 
+#include "pawproj/pairterm.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projector.h"
+#include "pawproj/rsproj.h"
 #include "pawproj/sitematch.h"
 
 typedef struct pp_pawpair {
@@ -38,6 +40,11 @@ typedef struct pp_pawpair {
   int *dcol;              /* first column of defect atom b in PD, (natd + 1) */
   int nprojb, nprojd;     /* projectors at all bulk / all defect atoms */
   int nonlyb, nonlyd;     /* unmatched counts */
+  pp_pairterm pairs;      /* overlapping spheres with an unmatched atom */
+  /* Real-space projectors of each structure's run (LREAL, rsproj.h) for
+   * its p̃ projections; NULL: reciprocal space. Not owned; same species
+   * order as `set`. The Δφ projections are exact in reciprocal space. */
+  const pp_rsproj *rs_bulk, *rs_defect;
 } pp_pawpair;
 
 pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk,

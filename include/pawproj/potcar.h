@@ -13,8 +13,12 @@
  *   <p̃|ψ̃> = Ω_Å^{-1/2} Σ_G C_G i^l Y_lm(q̂) f_V(|q|) e^{i q·R},
  * so f_j(q) of pawdata.h (Bohr units, with the 4π/√Ω of projector.h) is
  * f_V(q / a0) · a0^{-3/2} / 4π. Partial waves become φ(r) = (rφ)(r) / r
- * on the grid in Bohr. The real-space table is read and checked, not
- * used: the LREAL = .TRUE. path is not implemented yet.
+ * on the grid in Bohr. The real-space table holds the radial part of the
+ * real-space projector itself, p̃(r) = f_R(|r|) Y_lm(r̂) in Å^{-3/2}, on
+ * r_i = i·RMAX/n (RMAX = the Non local Part's cutoff, the same for every
+ * l); it becomes rtab in Bohr^{-3/2} (rsproj.h applies it). This is the
+ * normalisation public readers validated against VASP's own LREAL
+ * projections (NormalCAR): P = (Ω/N) Σ_grid p̃(r − R) ψ̃(r).
  */
 #ifndef PAWPROJ_POTCAR_H
 #define PAWPROJ_POTCAR_H

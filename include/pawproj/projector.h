@@ -26,6 +26,8 @@
 #include "pawproj/radial.h"
 #include "pawproj/wavecar.h"
 
+struct pp_rsproj;
+
 typedef struct pp_paw {
   int nspecies;                 /* as in the structure */
   const pp_pawdata **data;      /* dataset per species (not owned) */
@@ -34,6 +36,10 @@ typedef struct pp_paw {
   int natoms;                   /* atoms of the structure */
   int *offset;                  /* first projector of each atom, (natoms+1) */
   int nproj;                    /* projectors of all atoms */
+  /* Real-space projectors (LREAL = .TRUE. / Auto, rsproj.h) that
+   * pp_project uses for p̃ instead of the reciprocal formula; NULL: none.
+   * Not owned; set by the caller after pp_paw_setup. */
+  const struct pp_rsproj *rs;
 } pp_paw;
 
 /* Plans projections for a structure whose species use `data`; qmax_A is
@@ -41,6 +47,9 @@ typedef struct pp_paw {
 pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
                        pp_paw *paw, pp_err *err);
 void pp_paw_free(pp_paw *paw);
+
+/* Form factors of Δφ_j = φ_j − φ̃_j up to qmax (Bohr⁻¹), as dtable. */
+pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err);
 
 /* What is projected at a site. */
 typedef enum { PP_SITE_PROJ, PP_SITE_DIFF } pp_site_kind;
@@ -60,7 +69,7 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
                            pp_err *err);
 
 /* P (nb, nspinor, paw->nproj), row-major, for bands C (nb, ld) of k-point
- * k of wc, projectors at the atoms of st. */
+ * k of wc, projectors at the atoms of st (real-space ones if paw->rs). */
 pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
                      const double complex *C, int nb, int64_t ld, double complex *P,
                      pp_err *err);

@@ -7,7 +7,7 @@
 #include "pawproj/error.h"
 #include "pawproj/pawdata.h"
 
-/* j_l(x), l = 0..3, accurate to ~1e-15 relative for all x >= 0. */
+/* j_l(x) for any l >= 0 and x >= 0, accurate to ~1e-14 relative. */
 double pp_sph_bessel(int l, double x);
 
 typedef struct pp_ftable {
@@ -37,5 +37,9 @@ void pp_ftable_free(pp_ftable *t);
  * VASP's) order: l=1: y, z, x; l=2: xy, yz, 3z²−r², zx, x²−y²;
  * l=3: the seven f functions in the same scheme. out has 2l+1 entries. */
 void pp_ylm(int l, const double u[3], double *out);
+
+/* Gauss-Legendre nodes x and weights w of order n on [−1, 1] (Newton's
+ * method on P_n; exact for polynomials of degree < 2n). */
+void pp_gauss_legendre(int n, double *x, double *w);
 
 #endif

@@ -1,8 +1,8 @@
 """Where and how scripts/gpaw_example.py makes a cached GPAW test case.
 
 A case lives in ROOT/NAME-<hash of gpaw_example.py>, so a changed generator
-makes new data instead of reusing stale data; it is complete once its
-vacancy/gpaw_reference.json exists (written last).
+makes new data instead of reusing stale data; it is complete once the
+generator has written its marker file `complete` (last).
 """
 import hashlib
 import os
@@ -16,7 +16,7 @@ def case_dir(root, name):
 
 
 def ready(out):
-    return os.path.isfile(os.path.join(out, "vacancy", "gpaw_reference.json"))
+    return os.path.isfile(os.path.join(out, "complete"))
 
 
 def command(python, args, out):

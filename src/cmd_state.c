@@ -1,0 +1,372 @@
+/* cmd_state.c — `pawproj state`: one Kohn-Sham state in real space, all-
+ * electron (or pseudo), on a grid distributed in z-slabs over the ranks,
+ * written as VASP volumetric files, optional cube files and HDF5, with its
+ * norm on the grid and its inverse participation ratio. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/agree.h"
+#include "pawproj/args.h"
+#include "pawproj/bytesrc.h"
+#include "pawproj/commands.h"
+#include "pawproj/dataset.h"
+#include "pawproj/gridopt.h"
+#include "pawproj/h5out.h"
+#include "pawproj/json.h"
+#include "pawproj/lattice.h"
+#include "pawproj/outfile.h"
+#include "pawproj/pawset.h"
+#include "pawproj/projmode.h"
+#include "pawproj/state.h"
+#include "pawproj/volfile.h"
+
+static const pp_optdef state_opts[] = {
+    {"band", "N", "band, 1-based (required)"},
+    {"kpoint", "K", "k-point, 1-based (default 1)"},
+    {"spin", "S", "spin channel, 1 or 2 (default 1)"},
+    {"pseudo", NULL, "the pseudo-wavefunction only (no PAW reconstruction)"},
+    {"remove-phase", NULL, "drop e^{ik·r}: write the cell-periodic part u(r)"},
+    {"grid", "NX,NY,NZ", "real-space grid (default: the run's FFT grid from OUTCAR/vasprun.xml, "
+                         "else VASP's for ENCUT at PREC = Normal)"},
+    {"grid-factor", "F", "the default grid times F per axis (rounded)"},
+    {"output", "PREFIX", "output names (default pawproj_state): PREFIX_REAL.vasp, PREFIX_IMAG.vasp, PREFIX.h5"},
+    {"cube", NULL, "also write Gaussian cube files (Bohr): PREFIX_REAL.cube, ..."},
+    {"datasets", "SPEC", "PAW datasets: a POTCAR, Sym=FILE.xml,... or a directory (default: DIR)"},
+    {"lreal", "F|T|Auto", "projectors the run used (default: from DIR/OUTCAR or DIR/vasprun.xml)"},
+    {"proj-grid", "NX,NY,NZ", "real-space projector grid for LREAL = .TRUE./Auto"},
+    {"json", "FILE", "write the summary as JSON ('-' = stdout)"},
+    {"variant", "V", "force the WAVECAR variant"},
+    {NULL, NULL, NULL}};
+
+typedef struct state_run {
+  pp_dataset ds;
+  int s, k, b, ae, remove_phase;
+  int grid[3];
+  char grid_source[4300];
+  double ae_norm_formula;   /* Σ|C|² + P†QP (ae only) */
+  int refine;               /* ae without --grid / --grid-factor: refine the default grid */
+  double deficit;           /* predicted norm the grid cannot resolve (ae) */
+  double q2;                /* the window's edge, Bohr⁻¹ (ae) */
+  double pseudo_norm;       /* Σ|C|² */
+  double grid_norm[2];      /* ∫|ψ|² on the grid: [pseudo, written state] */
+  double ipr[2];            /* Ω ∫|ψ|⁴ / (∫|ψ|²)²: [pseudo, written state] */
+  char files[8][4300];
+  int nfiles;
+  char projectors[9000];
+} state_run;
+
+
+/* The all-electron state's default grid: the base grid refined until the
+ * reconstruction beyond the grid's resolution is predicted to carry at
+ * most AE_DEFICIT of the norm (state.h). */
+#define AE_DEFICIT 5e-4
+typedef struct loss_arg {
+  const pp_tcradial *tabs;
+  const pp_structure *cell;
+  const double complex *P;
+  int nspinor, nproj;
+} loss_arg;
+
+static double state_loss(void *arg, double q2) {
+  const loss_arg *l = arg;
+  return pp_state_deficit(l->tabs, l->cell, l->P, l->nspinor, l->nproj, q2);
+}
+
+static pp_status refine_grid(const pp_wavecar *wc, const pp_structure *cell, const pp_pawdata *const *data,
+                             const double complex *P, int nproj, state_run *r, pp_err *err) {
+  pp_tcradial *tabs = NULL;
+  PP_CALL(pp_state_tables(data, cell->nspecies, &tabs, err));
+  loss_arg l = {tabs, cell, P, wc->nspinor, nproj};
+  const int base[3] = {r->grid[0], r->grid[1], r->grid[2]};
+  const double f = pp_state_refine(base, wc->lattice, state_loss, &l, AE_DEFICIT, r->grid, &r->deficit);
+  pp_state_tables_free(tabs, cell->nspecies);
+  char tmp[4300];
+  if (f == 0)
+    snprintf(tmp, sizeof tmp, "%.4000s, refined ×6 (the most allowed by default; the reconstruction beyond it "
+             "still carries %.1e of the norm)", r->grid_source, r->deficit);
+  else if (f > 1)
+    snprintf(tmp, sizeof tmp, "%.4000s, refined ×%g so that the PAW reconstruction the grid cannot resolve "
+             "carries < %.0e of the norm", r->grid_source, f, AE_DEFICIT);
+  else
+    return PP_OK;
+  memcpy(r->grid_source, tmp, sizeof r->grid_source);
+  return PP_OK;
+}
+
+/* The band's coefficients on every rank (rank 0 reads, then broadcasts). */
+static pp_status read_band(pp_ctx *ctx, const pp_wavecar *wc, int s, int k, int b, double complex *c, pp_err *err) {
+  pp_status st = PP_OK;
+  if (ctx->rank == 0) {
+    pp_bytesrc src;
+    void *scratch = malloc((size_t)wc->reclen);
+    st = scratch ? pp_bytesrc_open(wc->path, &src, err) : pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    if (st == PP_OK) {
+      st = pp_wavecar_read_bands(wc, &src, s, k, b, 1, c, pp_wavecar_nstored(wc, k), scratch, (size_t)wc->reclen, err);
+      pp_bytesrc_close(&src);
+    }
+    free(scratch);
+  }
+  PP_CALL(pp_agree(st, err, ctx->world));
+  MPI_Bcast(c, (int)pp_wavecar_nstored(wc, k), MPI_C_DOUBLE_COMPLEX, 0, ctx->world);
+  return PP_OK;
+}
+
+/* ∫|ψ|² and Ω ∫|ψ|⁴ / (∫|ψ|²)² over the whole grid (collective). */
+static void moments(const pp_rgrid *g, double omega, double *norm, double *ipr) {
+  double loc[2] = {0, 0}, tot[2];
+  const ptrdiff_t n = pp_rgrid_local(g);
+  for (ptrdiff_t i = 0; i < n; i++) {
+    const double d = creal(g->buf[i]) * creal(g->buf[i]) + cimag(g->buf[i]) * cimag(g->buf[i]);
+    loc[0] += d;
+    loc[1] += d * d;
+  }
+  MPI_Allreduce(loc, tot, 2, MPI_DOUBLE, MPI_SUM, g->comm);
+  const double dv = omega / ((double)g->n[0] * g->n[1] * g->n[2]);
+  *norm = tot[0] * dv;
+  *ipr = omega * tot[1] * dv / (*norm * *norm);
+}
+
+static pp_status write_part(pp_ctx *ctx, const pp_args *a, state_run *r, const pp_rgrid *g, const char *prefix,
+                            const char *spinor, int imag, double scale, double *tmp, pp_err *err) {
+  const ptrdiff_t n = pp_rgrid_local(g);
+  for (ptrdiff_t i = 0; i < n; i++) tmp[i] = scale * (imag ? cimag(g->buf[i]) : creal(g->buf[i]));
+  char title[256];
+  snprintf(title, sizeof title, "pawproj %s state: spin %d k-point %d band %d%s%s, %s part x sqrt(cell volume)",
+           r->ae ? "all-electron" : "pseudo", r->s + 1, r->k + 1, r->b + 1, spinor[0] ? " spinor " : "",
+           spinor[0] ? spinor + 1 : "", imag ? "imaginary" : "real");
+  for (int cube = 0; cube <= pp_args_has(a, "cube"); cube++) {
+    char *path = r->files[r->nfiles];
+    snprintf(path, sizeof r->files[0], "%s%s_%s.%s", prefix, spinor, imag ? "IMAG" : "REAL", cube ? "cube" : "vasp");
+    if (cube)
+      PP_CALL(pp_volfile_cube(path, title, &r->ds.structure, g, tmp, err));
+    else
+      PP_CALL(pp_volfile_vasp(path, title, &r->ds.structure, g, tmp, err));
+    if (r->nfiles < 7) r->nfiles++;
+  }
+  (void)ctx;
+  return PP_OK;
+}
+
+static void print_summary(const state_run *r, FILE *f) {
+  const pp_wavecar *wc = &r->ds.wc;
+  fprintf(f, "\n%s state: spin %d, k-point %d (%.6f %.6f %.6f), band %d, E = %.4f eV, occupation %.4f\n",
+          r->ae ? "All-electron" : "Pseudo", r->s + 1, r->k + 1, wc->kfrac[r->k][0], wc->kfrac[r->k][1],
+          wc->kfrac[r->k][2], r->b + 1, wc->eig[pp_wavecar_idx(wc, r->s, r->k, r->b)],
+          wc->occ[pp_wavecar_idx(wc, r->s, r->k, r->b)]);
+  fprintf(f, "  grid %d × %d × %d (%s)%s\n", r->grid[0], r->grid[1], r->grid[2], r->grid_source,
+          r->remove_phase ? "; cell-periodic part (e^{ik·r} removed)" : "");
+  if (r->ae) fprintf(f, "  projectors: %s\n", r->projectors);
+  fprintf(f, "  pseudo norm  Σ|C|² %.8f   on the grid %.8f   IPR %.4f\n", r->pseudo_norm, r->grid_norm[0], r->ipr[0]);
+  if (r->ae) {
+    fprintf(f, "  AE norm      Σ|C|² + P†QP %.8f   on the grid %.8f   IPR %.4f\n", r->ae_norm_formula,
+            r->grid_norm[1], r->ipr[1]);
+    fprintf(f, "  the grid resolves the PAW reconstruction up to %.1f Å⁻¹; predicted norm beyond: %.1e\n",
+            r->q2 / 0.529177210903, r->deficit);
+  }
+  fprintf(f, "  (IPR = Ω ∫|ψ|⁴ / (∫|ψ|²)²: 1 for a state spread evenly over the cell, larger when localised)\n");
+  fprintf(f, "  files:");
+  for (int i = 0; i < r->nfiles; i++) fprintf(f, " %s", r->files[i]);
+  fprintf(f, "\n");
+}
+
+static void write_json(FILE *f, const void *arg) {
+  const state_run *r = arg;
+  pp_json j;
+  pp_json_init(&j, f);
+  pp_json_obj(&j, NULL);
+  pp_json_str(&j, "wavecar", r->ds.wc.path);
+  pp_json_int(&j, "spin", r->s + 1);
+  pp_json_int(&j, "kpoint", r->k + 1);
+  pp_json_int(&j, "band", r->b + 1);
+  pp_json_str(&j, "kind", r->ae ? "all-electron" : "pseudo");
+  pp_json_bool(&j, "remove_phase", r->remove_phase);
+  const double grid[3] = {r->grid[0], r->grid[1], r->grid[2]};
+  pp_json_num_array(&j, "grid", grid, 3);
+  pp_json_str(&j, "grid_source", r->grid_source);
+  pp_json_num(&j, "pseudo_norm", r->pseudo_norm);
+  pp_json_num(&j, "pseudo_norm_grid", r->grid_norm[0]);
+  pp_json_num(&j, "pseudo_ipr", r->ipr[0]);
+  if (r->ae) {
+    pp_json_num(&j, "ae_norm", r->ae_norm_formula);
+    pp_json_num(&j, "ae_norm_grid", r->grid_norm[1]);
+    pp_json_num(&j, "ae_ipr", r->ipr[1]);
+    pp_json_num(&j, "ae_norm_beyond_grid_predicted", r->deficit);
+  }
+  pp_json_arr(&j, "files");
+  for (int i = 0; i < r->nfiles; i++) pp_json_str(&j, NULL, r->files[i]);
+  pp_json_end(&j);
+  pp_json_end(&j);
+}
+
+static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *err) {
+  const pp_wavecar *wc = &r->ds.wc;
+  const pp_structure *cell = &r->ds.structure;
+  const char *dir = a->pos[0];
+  const char *prefix = pp_args_has(a, "output") ? pp_args_get(a, "output") : "pawproj_state";
+  const int64_t npw = wc->npw[r->k], nst = pp_wavecar_nstored(wc, r->k);
+  const double omega = fabs(pp_lat_volume(wc->lattice));
+  pp_pawset set = {0};
+  pp_paw paw = {0};
+  pp_projmode pm = {0};
+  pp_aeplan plan = {0};
+  pp_rgrid g = {0};
+  pp_h5 h = {.file = H5I_INVALID_HID, .ctype = H5I_INVALID_HID};
+  double complex *c = malloc(sizeof *c * (size_t)(nst + 1));
+  double complex *P = NULL, *QP = NULL, *keep = NULL;
+  double *tmp = NULL;
+  pp_status st = PP_OK;
+  if (!c) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  st = read_band(ctx, wc, r->s, r->k, r->b, c, err);
+  if (st != PP_OK) goto done;
+  r->pseudo_norm = 0;
+  for (int64_t i = 0; i < nst; i++) r->pseudo_norm += creal(c[i]) * creal(c[i]) + cimag(c[i]) * cimag(c[i]);
+  r->refine = r->ae && !pp_args_has(a, "grid") && !pp_args_has(a, "grid-factor");
+  PP_TRY(pp_gridopt_choose(a, dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
+  if (r->ae) {
+    int pgrid[3] = {0, 0, 0};
+    PP_TRY(pp_args_int3(a, "proj-grid", 2, 1 << 16, pgrid, err));
+    st = pp_pawset_load(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : dir, cell, &set, err);
+    if (st == PP_OK) st = pp_paw_setup(cell, set.ptr, sqrt(wc->encut * PP_VASP_C), &paw, err);
+    if (st == PP_OK)
+      st = pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, wc, set.ptr, cell->nspecies, &pm, err);
+    PP_TRY(pp_agree(st, err, ctx->world));
+    paw.rs = pp_projmode_rs(&pm);
+    snprintf(r->projectors, sizeof r->projectors, "%s", pm.desc);
+    P = malloc(sizeof *P * ((size_t)wc->nspinor * paw.nproj + 1));
+    QP = malloc(sizeof *QP * ((size_t)wc->nspinor * paw.nproj + 1));
+    if (!P || !QP) PP_THROW(PP_ERR_NOMEM, "out of memory");
+    /* Every rank projects the one band itself: no communication, same result. */
+    PP_TRY(pp_project(&paw, cell, wc, r->k, c, 1, nst, P, err));
+    pp_paw_apply_q(&paw, cell, wc->nspinor, P, QP);
+    r->ae_norm_formula = r->pseudo_norm;
+    for (int i = 0; i < wc->nspinor * paw.nproj; i++) r->ae_norm_formula += creal(conj(P[i]) * QP[i]);
+  }
+  if (r->ae && r->refine) PP_TRY(refine_grid(wc, cell, set.ptr, P, paw.nproj, r, err));
+  PP_TRY(pp_rgrid_create(r->grid, ctx->world, &g, err));
+  if (r->ae) {
+    PP_TRY(pp_aeplan_setup(set.ptr, cell->nspecies, &g, wc->lattice, &plan, err));
+    r->q2 = plan.q2;
+    if (!r->refine) {
+      /* Report the prediction for the grid the user chose as well. */
+      pp_tcradial *tabs = NULL;
+      st = pp_state_tables(set.ptr, cell->nspecies, &tabs, err);
+      if (st == PP_OK) r->deficit = pp_state_deficit(tabs, cell, P, wc->nspinor, paw.nproj, plan.q2);
+      pp_state_tables_free(tabs, cell->nspecies);
+      PP_TRY(st);
+    }
+  }
+  const ptrdiff_t nloc = pp_rgrid_local(&g);
+  tmp = malloc(sizeof *tmp * ((size_t)nloc + 1));
+  keep = malloc(sizeof *keep * ((size_t)wc->nspinor * nloc + 1));
+  if (!tmp || !keep) PP_THROW(PP_ERR_NOMEM, "out of memory for a grid slab (%td points)", nloc);
+  const int gamma = pp_variant_is_gamma(wc->variant);
+  double norm[2] = {0, 0}, p4[2] = {0, 0};
+  for (int sp = 0; sp < wc->nspinor; sp++) {
+    /* Pseudo state first (its norm and IPR for comparison), then the AE one. */
+    for (int kind = 0; kind <= r->ae; kind++) {
+      PP_TRY(pp_state_fill(&g, wc, r->k, c + (int64_t)sp * npw, kind ? &plan : NULL, cell,
+                           kind ? P + (size_t)sp * paw.nproj : NULL, r->remove_phase, err));
+      double nn, ipr;
+      moments(&g, omega, &nn, &ipr);
+      norm[kind] += nn;
+      p4[kind] += ipr * nn * nn / omega; /* ∫|ψ|⁴ of this component */
+    }
+    const char *spinor = wc->nspinor == 1 ? "" : (sp == 0 ? "_UP" : "_DOWN");
+    char pre[4200];
+    snprintf(pre, sizeof pre, "%s", prefix);
+    PP_TRY(write_part(ctx, a, r, &g, pre, spinor, 0, sqrt(omega), tmp, err));
+    if (!gamma || !r->remove_phase) PP_TRY(write_part(ctx, a, r, &g, pre, spinor, 1, sqrt(omega), tmp, err));
+    memcpy(keep + (size_t)sp * nloc, g.buf, sizeof *keep * (size_t)nloc);
+  }
+  for (int kind = 0; kind < 2; kind++) {
+    r->grid_norm[kind] = norm[kind];
+    r->ipr[kind] = norm[kind] > 0 ? omega * p4[kind] / (norm[kind] * norm[kind]) : 0;
+  }
+  if (!r->ae) r->grid_norm[1] = r->grid_norm[0], r->ipr[1] = r->ipr[0];
+  /* HDF5: psi[spinor][z][y][x] in Å^{-3/2}, each rank its slab, one collective write. */
+  char h5path[4300];
+  snprintf(h5path, sizeof h5path, "%s.h5", prefix);
+  PP_TRY(pp_h5_create(ctx->world, h5path, &h, err));
+  {
+    const hsize_t dims[4] = {(hsize_t)wc->nspinor, (hsize_t)g.n[2], (hsize_t)g.n[1], (hsize_t)g.n[0]};
+    hsize_t start[2][4];
+    const hsize_t count[4] = {1, (hsize_t)g.nzl, (hsize_t)g.n[1], (hsize_t)g.n[0]};
+    for (int sp = 0; sp < wc->nspinor; sp++) {
+      start[sp][0] = (hsize_t)sp, start[sp][1] = (hsize_t)g.z0, start[sp][2] = start[sp][3] = 0;
+    }
+    PP_TRY(pp_h5_write_complex_blocks(&h, "psi", dims, g.nzl > 0 ? wc->nspinor : 0, (const hsize_t(*)[4])start,
+                                      count, keep, "Angstrom^-3/2", err));
+    PP_TRY(pp_h5_attr(&h, "psi", "layout", "[spinor][z][y][x], r = (x/NX, y/NY, z/NZ) in lattice coordinates",
+                      err));
+    PP_TRY(pp_h5_attr(&h, "psi", "kind", r->ae ? "all-electron" : "pseudo", err));
+    const hsize_t three = 3, one = 1;
+    PP_TRY(pp_h5_write_double(&h, "lattice_A", 1, (hsize_t[]){9}, &wc->lattice[0][0], "Angstrom", err));
+    PP_TRY(pp_h5_write_double(&h, "kpoint_frac", 1, &three, wc->kfrac[r->k], "reciprocal lattice units", err));
+    PP_TRY(pp_h5_write_double(&h, "norm_on_grid", 1, &one, &r->grid_norm[1], "dimensionless", err));
+    PP_TRY(pp_h5_attr(&h, "/", "program", "pawproj " PAWPROJ_VERSION, err));
+    PP_TRY(pp_h5_attr(&h, "/", "command_line", ctx->cmdline, err));
+  }
+  st = pp_h5_close(&h, 1, err);
+  if (r->nfiles < 8) snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", h5path);
+  PP_TRY(pp_agree(st, err, ctx->world));
+done:
+  if (h.file != H5I_INVALID_HID) pp_h5_close(&h, 0, err);
+  free(c);
+  free(P);
+  free(QP);
+  free(tmp);
+  free(keep);
+  pp_rgrid_free(&g);
+  pp_aeplan_free(&plan);
+  pp_projmode_free(&pm);
+  pp_paw_free(&paw);
+  pp_pawset_free(&set);
+  return st;
+}
+
+pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv) {
+  pp_err *err = &ctx->err;
+  pp_args a;
+  PP_CALL(pp_args_parse(state_opts, argc, argv, &a, err));
+  if (pp_args_has(&a, "help")) {
+    if (ctx->rank == 0)
+      pp_args_help(stdout, "pawproj state DIR --band N [--kpoint K] [--spin S] [-o PREFIX] [options]",
+                   "One Kohn-Sham state in real space: the pseudo-wavefunction by a distributed\n"
+                   "FFT (each rank holds a z-slab of the grid) plus the PAW reconstruction\n"
+                   "Σ (φ_i − φ̃_i)(r − R_a) P_ai, band-limited smoothly to what the grid resolves\n"
+                   "(docs/realspace.md). Writes PREFIX_REAL.vasp / PREFIX_IMAG.vasp (VASP volumetric\n"
+                   "layout, values ψ·√Ω so that their square follows CHGCAR's ρ·Ω convention;\n"
+                   "_UP/_DOWN for spinors), PREFIX.h5 (ψ in Å^-3/2) and, with --cube, cube files.\n"
+                   "Reports the norm on the grid and the inverse participation ratio.",
+                   state_opts);
+    return PP_OK;
+  }
+  if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "state needs exactly one directory (see --help)");
+  if (!pp_args_has(&a, "band")) PP_FAIL(err, PP_ERR_ARG, "state needs --band N (see --help)");
+  pp_variant force = PP_VARIANT_AUTO;
+  if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));
+  state_run r;
+  memset(&r, 0, sizeof r);
+  PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &r.ds, err));
+  const pp_wavecar *wc = &r.ds.wc;
+  int band = 0, kpt = 1, spin = 1;
+  pp_status st = pp_args_int(&a, "band", 1, wc->nbands, &band, err);
+  if (st == PP_OK) st = pp_args_int(&a, "kpoint", 1, wc->nkpts, &kpt, err);
+  if (st == PP_OK) st = pp_args_int(&a, "spin", 1, wc->nspin, &spin, err);
+  if (st == PP_OK) {
+    r.b = band - 1, r.k = kpt - 1, r.s = spin - 1;
+    r.ae = !pp_args_has(&a, "pseudo");
+    r.remove_phase = pp_args_has(&a, "remove-phase");
+    st = run_state(ctx, &a, &r, err);
+  }
+  if (st == PP_OK && ctx->rank == 0) {
+    const char *json = pp_args_get(&a, "json");
+    if (!json || strcmp(json, "-") != 0) print_summary(&r, stdout);
+    if (json) st = pp_outfile_write(json, write_json, &r, err);
+  }
+  st = pp_agree(st, err, ctx->world);
+  pp_dataset_free(&r.ds);
+  return st;
+}

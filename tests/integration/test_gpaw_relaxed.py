@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Relaxed neighbours, checked against an independent all-electron reference:
+Si8 and its vacancy on the 2x2x2 mesh, plus the vacancy with its four
+neighbours moved 0.1 Å inwards (scripts/gpaw_example.py --relax 0.1; one
+moved neighbour crosses the cell boundary, so old and new site are in
+different lattice images).  gpaw_example also stores <bulk m|X n> for the
+occupied bands at every k computed by GPAW's PS2AE on a 0.05 Å grid
+(pseudo part by FFT interpolation, phi - phit added on the grid), which
+shares nothing with pawproj's formula.  Our overlaps (plane waves + matched
+sites + bulk-only / defect-only sites + two-centre pair terms) must agree
+with that grid to within its own error, measured by bulk x bulk against the
+identity; without the pair terms the relaxed case is off by ~6e-2.  Also:
+AE norms of the relaxed run, 1 rank = N ranks, and the pairs are reported.
+
+The bulk is diagonalised fully (--bulk-full: one band per plane wave), so
+its AE states are a complete orthonormal set of its own PAW space: Bessel's
+inequality sum_m |<bulk m|X n>|^2 <= <X n|X n> = 1 must hold for every
+defect band (wrong PAW terms break it easily), and the shortfall is the part
+of X n outside that space (docs/paw.md: not zero for vacancies and moved
+atoms, however many bulk bands)."""
+import json
+import os
+import tempfile
+
+import h5py
+import numpy as np
+
+from common import Checker, run
+from gpawcheck import check_export, gpaw_case, need_gpaw
+from pawcheck import check_norms
+
+need_gpaw()
+c = Checker("gpaw-relaxed")
+bulk, vac = gpaw_case(c, "si8-relaxed", ["--size", "8", "--kpts", "222", "--relax", "0.1",
+                                         "--grid-overlaps", "0.05", "--bulk-full"])
+rel = os.path.join(os.path.dirname(bulk), "relaxed")
+grid = json.load(open(os.path.join(rel, "gpaw_reference.json")))["grid_overlaps"]
+nocc = grid["bands"]
+
+
+def grid_matrix(label):
+    g = np.array(grid[label])
+    return g[..., 0] + 1j * g[..., 1]            # (nk, bulk m, defect n)
+
+
+eps = np.abs(grid_matrix("bulk") - np.eye(nocc)).max()
+c.check(eps < 2e-3, "grid reference: bulk x bulk = identity to %.1e (its own error)" % eps)
+tol = 2 * eps + 1e-4
+check_export(c, rel, 1, "relaxed 1 rank")
+for nranks in (1, 2):
+    check_norms(c, rel, nranks, "relaxed %d ranks" % nranks)
+
+with tempfile.TemporaryDirectory() as tmp:
+    for label, d in (("bulk", bulk), ("vacancy", vac), ("relaxed", rel)):
+        got = []
+        for nranks in (1, 2, 4):
+            h5 = os.path.join(tmp, "%s%d.h5" % (label, nranks))
+            out = run(["project", "--bulk", bulk, "--defect", d, "--datasets", bulk, "--bands", "1-%d" % nocc,
+                       "--h5", h5], nranks).stdout
+            with h5py.File(h5, "r") as f:
+                O = f["overlaps"][0]                                             # (nk, n, all bulk m)
+                got.append(np.transpose(O[:, :, :nocc], (0, 2, 1)))             # (nk, m, n)
+            if nranks == 1:
+                total = (np.abs(O) ** 2).sum(axis=2)
+                c.check(total.max() <= 1 + 1e-6,
+                        "%s: Bessel's inequality over the complete bulk basis (%d bands): max sum %.8f; "
+                        "shortfall %.1e .. %.1e" % (label, O.shape[2], total.max(), 1 - total.max(), 1 - total.min()))
+        diff = np.abs(got[0] - grid_matrix(label)).max()
+        c.check(diff < tol, "%s: <bulk m|%s n> = GPAW's AE grid overlaps to %.1e (tolerance %.1e, all k, %d bands)"
+                % (label, label, diff, tol, nocc))
+        for g, n in zip(got[1:], (2, 4)):
+            c.check(np.abs(g - got[0]).max() < 1e-12, "%s: 1 rank = %d ranks" % (label, n))
+        if label == "relaxed":
+            c.check("4 pairs of overlapping spheres" in out and out.count("0.1000 Å") == 4,
+                    "the four moved neighbours' pair terms are reported:\n" + out[:1500])
+c.close()

@@ -543,6 +543,34 @@ def check_with_pymatgen(outdir, ref, C_vasp, label):
     assert wc.vasp_type == "std" and de == 0 and do == 0 and dc == 0 and dn < 1e-9 and dg == 0
 
 
+def valence_densities(calc):
+    """GPAW's valence densities on its fine grid (electrons/Å^3, [x][y][z]),
+    rebuilt from the final wavefunctions (the SCF leaves the mixed density):
+    pseudo = |psi~|^2 summed; all-electron = GPAW's get_all_electron_density
+    of that valence pseudo density.  GPAW's pseudo density carries the
+    pseudo-core density nct as a plane-wave series; it is taken out first,
+    and the nct spline that get_all_electron_density subtracts inside the
+    spheres is added back, so no core term remains in either."""
+    from gpaw.lfc import LFC
+    den = calc.density
+    den.calculate_pseudo_density(calc.wfs)
+    calc.wfs.calculate_atomic_density_matrices(den.D_asp)
+    saved = den.nt_sG.copy()
+    den.nt_sG[:] -= den.nct_G  # nct_G holds nct / nspins
+    den.interpolate_pseudo_density()
+    ps = calc.get_pseudo_density(gridrefinement=2)
+    ae = calc.get_all_electron_density(gridrefinement=2, skip_core=True)
+    nct = LFC(den.finegd, [[setup.get_partial_waves()[3]] for setup in calc.wfs.setups])
+    nct.set_positions(calc.spos_ac)
+    core = den.finegd.zeros()
+    nct.add(core, 1.0)
+    ae = ae + den.finegd.collect(core, broadcast=True) / Bohr**3
+    den.nt_sG[:] = saved
+    den.interpolate_pseudo_density()
+    return {"ae_valence": ae, "pseudo_valence": ps,
+            "rcut_bohr": np.array([max(setup.rcut_j) for setup in calc.wfs.setups])}
+
+
 def grid_overlaps(calcs, h):
     """<psi^B_m|psi^X_n> for X = bulk, vacancy, relaxed, every k-point and
     the occupied bands of the vacancy, from GPAW's own all-electron
@@ -633,15 +661,7 @@ def main(argv=None):
         calcs[label] = calc
         dens = None
         if args.densities:
-            # The SCF leaves the mixed density; rebuild it (and the atomic
-            # density matrices) from the final wavefunctions, i.e. from
-            # exactly the states that are exported.
-            calc.density.calculate_pseudo_density(calc.wfs)
-            calc.wfs.calculate_atomic_density_matrices(calc.density.D_asp)
-            ae = calc.get_all_electron_density(gridrefinement=2, skip_core=True)
-            ps = calc.get_pseudo_density(gridrefinement=2)
-            dens = {"ae_valence": ae, "pseudo": ps,
-                    "rcut_bohr": np.array([max(setup.rcut_j) for setup in calc.wfs.setups])}
+            dens = valence_densities(calc)
         data = collect(calc)
         if world.rank == 0:
             jobs.append(prepare(calc, atoms, data, label, args, params))

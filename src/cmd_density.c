@@ -51,6 +51,9 @@ typedef struct density_run {
   char grid_source[4400];
   char projectors[9000];
   double electrons_expected, electrons_grid, deficit;
+  long long nstates;        /* states put on the grid (all groups) */
+  double seconds;           /* wall time of the density loop */
+  double rss_min, rss_max;  /* peak resident memory per rank, MiB */
   char files[4][4300];
   int nfiles;
   pp_pawset set;
@@ -111,7 +114,7 @@ static pp_status refine_for_density(density_run *r, void *scratch, pp_bytesrc *s
     const int s = item / wc->nkpts, k = item % wc->nkpts;
     for (int b = r->lo; b < r->hi; b++) {
       const double w = band_weight(r, s, k, b);
-      if (w == 0) continue;
+      if (w < 1e-12) continue; /* empty bands (Fermi tails below 1e-12 electrons) */
       PP_TRY(read_band(r, s, k, b, c, scratch, src, err));
       if (r->lay.brank != 0) continue; /* one contribution per group */
       PP_TRY(pp_project(&r->paw, cell, wc, k, c, 1, pp_wavecar_nstored(wc, k), P, err));
@@ -236,6 +239,8 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
   part = calloc((size_t)nbuf * (size_t)nloc + 1, sizeof *part);
   if (!rho || !part) PP_THROW(PP_ERR_NOMEM, "out of memory for the density slabs (%d × %td points)", nbuf + 1, nloc);
   int done_items = 0;
+  long long states = 0;
+  double t0 = MPI_Wtime();
   for (int item = 0; item < r->lay.nitems; item++) {
     if (!pp_layout_owns_item(&r->lay, item)) continue;
     const int s = item / wc->nkpts, k = item % wc->nkpts;
@@ -244,10 +249,11 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
     memset(ri, 0, sizeof *ri * (size_t)nloc);
     for (int b = r->lo; b < r->hi; b++) {
       const double w = band_weight(r, s, k, b);
-      if (w == 0) continue;
+      if (w < 1e-12) continue; /* empty bands (Fermi tails below 1e-12 electrons) */
       PP_TRY(read_band(r, s, k, b, c, scratch, &src, err));
       if (r->ae) PP_TRY(pp_project(&r->paw, cell, wc, k, c, 1, pp_wavecar_nstored(wc, k), P, err));
       for (int sp = 0; sp < wc->nspinor; sp++) {
+        states += r->lay.brank == 0;
         PP_TRY(pp_state_fill(&g, wc, k, c + (int64_t)sp * npw, r->ae ? &plan : NULL, cell,
                              r->ae ? P + (size_t)sp * r->paw.nproj : NULL, 1, err));
         for (ptrdiff_t i = 0; i < nloc; i++)
@@ -272,12 +278,18 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
     }
     free(tmp);
   }
+  MPI_Allreduce(&states, &r->nstates, 1, MPI_LONG_LONG, MPI_SUM, ctx->world);
+  r->seconds = MPI_Wtime() - t0;
+  if (ctx->rank == 0 && !ctx->quiet)
+    fprintf(stderr, "[pawproj] density: %lld states on the %d × %d × %d grid in %.3f s (%.2f states/s)\n", r->nstates,
+            g.n[0], g.n[1], g.n[2], r->seconds, r->nstates / (r->seconds > 0 ? r->seconds : 1e-30));
   double loc = 0;
   for (ptrdiff_t i = 0; i < nloc; i++) loc += rho[i];
   MPI_Allreduce(&loc, &r->electrons_grid, 1, MPI_DOUBLE, MPI_SUM, g.comm);
   r->electrons_grid *= fabs(pp_lat_volume(wc->lattice)) / ((double)g.n[0] * g.n[1] * g.n[2]);
   st = r->lay.kgroup == 0 ? write_files(ctx, a, r, &g, rho, err) : PP_OK;
   PP_TRY(pp_agree(st, err, ctx->world));
+  pp_peak_rss(ctx, &r->rss_min, &r->rss_max);
 done:
   if (src_open) pp_bytesrc_close(&src);
   free(c);
@@ -299,6 +311,8 @@ static void print_summary(const density_run *r, FILE *f) {
   if (r->ae) fprintf(f, "  projectors: %s\n", r->projectors);
   fprintf(f, "  electrons: expected %.6f, on the grid %.6f (difference %.2e)\n", r->electrons_expected,
           r->electrons_grid, r->electrons_grid - r->electrons_expected);
+  fprintf(f, "  %lld states in %.3f s (%.2f states/s); peak memory per rank %.0f-%.0f MiB\n", r->nstates,
+          r->seconds, r->nstates / (r->seconds > 0 ? r->seconds : 1e-30), r->rss_min, r->rss_max);
   fprintf(f, "  files:");
   for (int i = 0; i < r->nfiles; i++) fprintf(f, " %s", r->files[i]);
   fprintf(f, "\n");
@@ -318,6 +332,10 @@ static void write_json(FILE *f, const void *arg) {
   pp_json_str(&j, "grid_source", r->grid_source);
   pp_json_num(&j, "electrons_expected", r->electrons_expected);
   pp_json_num(&j, "electrons_on_grid", r->electrons_grid);
+  pp_json_int(&j, "states", r->nstates);
+  pp_json_num(&j, "density_seconds", r->seconds);
+  const double rss[2] = {r->rss_min, r->rss_max};
+  pp_json_num_array(&j, "peak_rss_mib_min_max", rss, 2);
   pp_json_arr(&j, "files");
   for (int i = 0; i < r->nfiles; i++) pp_json_str(&j, NULL, r->files[i]);
   pp_json_end(&j);

@@ -10,11 +10,14 @@
 #include "pawproj/bandstats.h"
 #include "pawproj/commands.h"
 #include "pawproj/dataset.h"
+#include "pawproj/gridopt.h"
 #include "pawproj/h5out.h"
+#include "pawproj/ipr.h"
 #include "pawproj/json.h"
 #include "pawproj/layout.h"
 #include "pawproj/outfile.h"
 #include "pawproj/overlap.h"
+#include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
 #include "pawproj/wfset.h"
 
@@ -31,6 +34,8 @@ static const pp_optdef project_opts[] = {
     {"flip-spin", NULL, "project spin-up defect bands on spin-down bulk bands (and back)"},
     {"kgroups", "N", "number of k-point groups (default: automatic)"},
     {"variant", "V", "force the WAVECAR variant of both inputs"},
+    {"ipr", NULL, "also the inverse participation ratio of each defect band (k-weighted; all-electron with "
+                  "method paw, and pseudo), on the defect run's FFT grid"},
     {"lreal", "F|T|Auto", "projectors both runs used (default: from each DIR's OUTCAR/vasprun.xml, else .FALSE.)"},
     {"proj-grid", "NX,NY,NZ", "real-space grid for LREAL = .TRUE./Auto (default: each run's, from OUTCAR/vasprun.xml)"},
     {NULL, NULL, NULL}};
@@ -54,6 +59,8 @@ typedef struct project_run {
   int paw;                  /* 1 for --method paw */
   pp_pawpair pair;          /* PAW terms (paw only) */
   pp_projmode pm_bulk, pm_defect; /* projector representation of each run */
+  double *ipr_ae, *ipr_ps;  /* (nspin, nd) with --ipr, else NULL */
+  int ipr_grid[3];
 } project_run;
 
 static const char *method_name(const project_run *r) { return r->paw ? "paw" : "pseudo"; }
@@ -83,16 +90,21 @@ static void print_table(const project_run *r, FILE *f) {
             r->pair.match.nmatched, r->match_tol, r->pair.nonlyb, r->pair.nonlyd);
   if (r->paw) print_pairs(&r->pair.pairs, f);
   fprintf(f, "  note: %s\n\n", method_note(r));
-  fprintf(f, "  %5s %4s %12s %10s %9s %11s %9s\n", "band", "spin", "energy (eV)", "occupation",
-          "valence", "conduction", r->paw ? "outside" : "captured");
+  if (r->ipr_ae)
+    fprintf(f, "  IPR = Ω ∫|ψ|⁴ / (∫|ψ|²)² (%s) on the %d × %d × %d grid: 1 = spread evenly, larger = localised\n",
+            r->paw ? "all-electron; pseudo in the JSON" : "pseudo", r->ipr_grid[0], r->ipr_grid[1], r->ipr_grid[2]);
+  fprintf(f, "  %5s %4s %12s %10s %9s %11s %9s%s\n", "band", "spin", "energy (eV)", "occupation",
+          "valence", "conduction", r->paw ? "outside" : "captured", r->ipr_ae ? "       IPR" : "");
   for (int s = 0; s < d->nspin; s++)
     for (int n = 0; n < nd; n++) {
       double e, o;
       pp_bandstats_mean(d, r->defect.kweight, s, r->lo + n, &e, &o);
       const double *c = r->character + ((size_t)s * nd + n) * PP_CHAR_N;
-      fprintf(f, "  %5d %4d %12.4f %10.4f %9.4f %11.4f %9.4f\n", r->lo + n + 1, s + 1, e, o,
+      fprintf(f, "  %5d %4d %12.4f %10.4f %9.4f %11.4f %9.4f", r->lo + n + 1, s + 1, e, o,
               c[PP_CHAR_VALENCE], c[PP_CHAR_CONDUCTION],
               r->paw ? 1 - c[PP_CHAR_VALENCE] - c[PP_CHAR_CONDUCTION] : c[PP_CHAR_CAPTURED]);
+      if (r->ipr_ae) fprintf(f, " %9.3f", r->ipr_ae[(size_t)s * nd + n]);
+      fprintf(f, "\n");
     }
 }
 
@@ -123,6 +135,10 @@ static void write_json(FILE *f, const void *arg) {
       pp_json_num(&j, "conduction", c[PP_CHAR_CONDUCTION]);
       pp_json_num(&j, "captured", c[PP_CHAR_CAPTURED]);
       if (r->paw) pp_json_num(&j, "outside", 1 - c[PP_CHAR_VALENCE] - c[PP_CHAR_CONDUCTION]);
+      if (r->ipr_ae) {
+        pp_json_num(&j, "ipr", r->ipr_ae[(size_t)s * nd + n]);
+        pp_json_num(&j, "ipr_pseudo", r->ipr_ps[(size_t)s * nd + n]);
+      }
       pp_json_end(&j);
     }
   pp_json_end(&j);
@@ -289,6 +305,44 @@ static pp_status parse_setup(pp_ctx *ctx, const pp_args *a, project_run *r, pp_e
   return PP_OK;
 }
 
+/* --ipr: each rank its own defect bands, on the defect run's grid. */
+static pp_status compute_ipr(pp_ctx *ctx, const pp_args *a, project_run *r, const pp_wfset *defect,
+                             pp_pool *meta, pp_err *err) {
+  const pp_wavecar *d = &r->defect.wc;
+  const int nd = r->hi - r->lo;
+  char dir[4096], src[4300];
+  pp_dataset_dir(&r->defect, dir, sizeof dir);
+  PP_CALL(pp_gridopt_choose(a, dir, d, r->ipr_grid, src, sizeof src, err));
+  PP_CALL(pp_pool_alloc(meta, sizeof(double) * 2 * (size_t)d->nspin * nd, (void **)&r->ipr_ae, err));
+  r->ipr_ps = r->ipr_ae + (size_t)d->nspin * nd;
+  pp_pawset set = {0};
+  pp_paw paw = {0};
+  pp_projmode pm = {0};
+  pp_status st = PP_OK;
+  if (r->paw) {
+    int pgrid[3] = {0, 0, 0};
+    st = pp_args_int3(a, "proj-grid", 2, 1 << 16, pgrid, err);
+    if (st == PP_OK)
+      st = pp_pawset_load(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : pp_args_get(a, "defect"),
+                          &r->defect.structure, &set, err);
+    if (st == PP_OK) st = pp_paw_setup(&r->defect.structure, set.ptr, sqrt(d->encut * PP_VASP_C), &paw, err);
+    if (st == PP_OK)
+      st = pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, d, set.ptr, r->defect.structure.nspecies, &pm, err);
+    paw.rs = pp_projmode_rs(&pm);
+  }
+  PP_TRY(pp_agree(st, err, ctx->world));
+  if (ctx->rank == 0 && !ctx->quiet)
+    fprintf(stderr, "[pawproj] IPR of %d defect band(s) on the %d × %d × %d grid (%s)\n", nd, r->ipr_grid[0],
+            r->ipr_grid[1], r->ipr_grid[2], src);
+  st = pp_ipr_bands(defect, r->defect.kweight, r->ipr_grid, r->paw ? &paw : NULL, &r->defect.structure, ctx->world,
+                    r->ipr_ae, r->ipr_ps, err);
+done:
+  pp_projmode_free(&pm);
+  pp_paw_free(&paw);
+  pp_pawset_free(&set);
+  return st;
+}
+
 static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err) {
   pp_pools *pools = &ctx->pools;
   const pp_wavecar *bwc = &r->bulk.wc;
@@ -313,6 +367,10 @@ static pp_status run(pp_ctx *ctx, const pp_args *a, project_run *r, pp_err *err)
                         &defect, err));
   PP_CALL(pp_pool_release(io, err));
   pp_stage_done(ctx, "read", &t0, bulk.bytes_read + defect.bytes_read, 0);
+  if (pp_args_has(a, "ipr")) {
+    PP_CALL(compute_ipr(ctx, a, r, &defect, meta, err));
+    pp_stage_done(ctx, "ipr", &t0, 0, 0);
+  }
   pp_pool *ovl_deps[2];
   PP_CALL(pp_pool_create(pools, "overlap", "defect-gathered", &dwf, 1, &gath, err));
   ovl_deps[0] = bwf;

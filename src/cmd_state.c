@@ -19,11 +19,12 @@
 #include "pawproj/outfile.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
+#include "pawproj/sites.h"
 #include "pawproj/state.h"
 #include "pawproj/volfile.h"
 
 static const pp_optdef state_opts[] = {
-    {"band", "N", "band, 1-based (required)"},
+    {"band", "N|N-M", "band(s), 1-based (required); several get PREFIX_B<n>_... names"},
     {"kpoint", "K", "k-point, 1-based (default 1)"},
     {"spin", "S", "spin channel, 1 or 2 (default 1)"},
     {"pseudo", NULL, "the pseudo-wavefunction only (no PAW reconstruction)"},
@@ -36,6 +37,10 @@ static const pp_optdef state_opts[] = {
     {"datasets", "SPEC", "PAW datasets: a POTCAR, Sym=FILE.xml,... or a directory (default: DIR)"},
     {"lreal", "F|T|Auto", "projectors the run used (default: from DIR/OUTCAR or DIR/vasprun.xml)"},
     {"proj-grid", "NX,NY,NZ", "real-space projector grid for LREAL = .TRUE./Auto"},
+    {"sites", "LIST", "report the state's weight within spheres around these atoms (1-based, e.g. 1,5-7)"},
+    {"bulk", "DIR", "... or around the defect sites against this bulk run (atoms only in DIR, empty bulk sites)"},
+    {"site-radius", "R", "sphere radius for --sites / --bulk, Å (default: half the shortest interatomic distance)"},
+    {"match-tol", "A", "distance below which bulk and defect sites match, for --bulk (0.02 Å)"},
     {"json", "FILE", "write the summary as JSON ('-' = stdout)"},
     {"variant", "V", "force the WAVECAR variant"},
     {NULL, NULL, NULL}};
@@ -55,6 +60,9 @@ typedef struct state_run {
   char files[8][4300];
   int nfiles;
   char projectors[9000];
+  int have_sites;
+  pp_sites sites;
+  char prefix[4200];        /* output names of this state */
 } state_run;
 
 
@@ -166,36 +174,72 @@ static void print_summary(const state_run *r, FILE *f) {
             r->q2 / 0.529177210903, r->deficit);
   }
   fprintf(f, "  (IPR = Ω ∫|ψ|⁴ / (∫|ψ|²)²: 1 for a state spread evenly over the cell, larger when localised)\n");
+  if (r->have_sites) {
+    fprintf(f, "  weight within %.3f Å of the sites (on the grid, of the written state):\n", r->sites.radius_A);
+    for (int k = 0; k < r->sites.n; k++) fprintf(f, "    %-34s %.4f\n", r->sites.label[k], r->sites.fraction[k]);
+    fprintf(f, "    %-34s %.4f\n", "within any of them", r->sites.fraction_all);
+  }
   fprintf(f, "  files:");
   for (int i = 0; i < r->nfiles; i++) fprintf(f, " %s", r->files[i]);
   fprintf(f, "\n");
 }
 
+static void state_json(pp_json *j, const state_run *r) {
+  pp_json_obj(j, NULL);
+  pp_json_str(j, "wavecar", r->ds.wc.path);
+  pp_json_int(j, "spin", r->s + 1);
+  pp_json_int(j, "kpoint", r->k + 1);
+  pp_json_int(j, "band", r->b + 1);
+  pp_json_str(j, "kind", r->ae ? "all-electron" : "pseudo");
+  pp_json_bool(j, "remove_phase", r->remove_phase);
+  const double grid[3] = {r->grid[0], r->grid[1], r->grid[2]};
+  pp_json_num_array(j, "grid", grid, 3);
+  pp_json_str(j, "grid_source", r->grid_source);
+  pp_json_num(j, "pseudo_norm", r->pseudo_norm);
+  pp_json_num(j, "pseudo_norm_grid", r->grid_norm[0]);
+  pp_json_num(j, "pseudo_ipr", r->ipr[0]);
+  if (r->ae) {
+    pp_json_num(j, "ae_norm", r->ae_norm_formula);
+    pp_json_num(j, "ae_norm_grid", r->grid_norm[1]);
+    pp_json_num(j, "ae_ipr", r->ipr[1]);
+    pp_json_num(j, "ae_norm_beyond_grid_predicted", r->deficit);
+  }
+  if (r->have_sites) {
+    pp_json_num(j, "site_radius_A", r->sites.radius_A);
+    pp_json_arr(j, "sites");
+    for (int k = 0; k < r->sites.n; k++) {
+      pp_json_obj(j, NULL);
+      pp_json_str(j, "site", r->sites.label[k]);
+      pp_json_num_array(j, "frac", r->sites.frac[k], 3);
+      pp_json_num(j, "fraction", r->sites.fraction[k]);
+      pp_json_end(j);
+    }
+    pp_json_end(j);
+    pp_json_num(j, "fraction_in_sites", r->sites.fraction_all);
+  }
+  pp_json_arr(j, "files");
+  for (int i = 0; i < r->nfiles; i++) pp_json_str(j, NULL, r->files[i]);
+  pp_json_end(j);
+  pp_json_end(j);
+}
+
+typedef struct states_out {
+  const state_run *r;
+  int n;
+} states_out;
+
+/* One state: its object; several: {"states": [...]}. */
 static void write_json(FILE *f, const void *arg) {
-  const state_run *r = arg;
+  const states_out *o = arg;
   pp_json j;
   pp_json_init(&j, f);
-  pp_json_obj(&j, NULL);
-  pp_json_str(&j, "wavecar", r->ds.wc.path);
-  pp_json_int(&j, "spin", r->s + 1);
-  pp_json_int(&j, "kpoint", r->k + 1);
-  pp_json_int(&j, "band", r->b + 1);
-  pp_json_str(&j, "kind", r->ae ? "all-electron" : "pseudo");
-  pp_json_bool(&j, "remove_phase", r->remove_phase);
-  const double grid[3] = {r->grid[0], r->grid[1], r->grid[2]};
-  pp_json_num_array(&j, "grid", grid, 3);
-  pp_json_str(&j, "grid_source", r->grid_source);
-  pp_json_num(&j, "pseudo_norm", r->pseudo_norm);
-  pp_json_num(&j, "pseudo_norm_grid", r->grid_norm[0]);
-  pp_json_num(&j, "pseudo_ipr", r->ipr[0]);
-  if (r->ae) {
-    pp_json_num(&j, "ae_norm", r->ae_norm_formula);
-    pp_json_num(&j, "ae_norm_grid", r->grid_norm[1]);
-    pp_json_num(&j, "ae_ipr", r->ipr[1]);
-    pp_json_num(&j, "ae_norm_beyond_grid_predicted", r->deficit);
+  if (o->n == 1) {
+    state_json(&j, &o->r[0]);
+    return;
   }
-  pp_json_arr(&j, "files");
-  for (int i = 0; i < r->nfiles; i++) pp_json_str(&j, NULL, r->files[i]);
+  pp_json_obj(&j, NULL);
+  pp_json_arr(&j, "states");
+  for (int i = 0; i < o->n; i++) state_json(&j, &o->r[i]);
   pp_json_end(&j);
   pp_json_end(&j);
 }
@@ -204,7 +248,7 @@ static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *
   const pp_wavecar *wc = &r->ds.wc;
   const pp_structure *cell = &r->ds.structure;
   const char *dir = a->pos[0];
-  const char *prefix = pp_args_has(a, "output") ? pp_args_get(a, "output") : "pawproj_state";
+  const char *prefix = r->prefix;
   const int64_t npw = wc->npw[r->k], nst = pp_wavecar_nstored(wc, r->k);
   const double omega = fabs(pp_lat_volume(wc->lattice));
   pp_pawset set = {0};
@@ -285,6 +329,25 @@ static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *
     r->ipr[kind] = norm[kind] > 0 ? omega * p4[kind] / (norm[kind] * norm[kind]) : 0;
   }
   if (!r->ae) r->grid_norm[1] = r->grid_norm[0], r->ipr[1] = r->ipr[0];
+  if (r->have_sites) {
+    /* Spinor components weighted by their share of the norm. */
+    pp_sites one = r->sites;
+    double acc[PP_SITES_MAX + 1] = {0}, wsum = 0;
+    for (int sp = 0; sp < wc->nspinor; sp++) {
+      double nn = 0;
+      for (ptrdiff_t i = 0; i < nloc; i++) {
+        const double complex v = keep[(size_t)sp * nloc + i];
+        nn += creal(v) * creal(v) + cimag(v) * cimag(v);
+      }
+      MPI_Allreduce(MPI_IN_PLACE, &nn, 1, MPI_DOUBLE, MPI_SUM, ctx->world);
+      pp_sites_measure(&one, &g, wc->lattice, keep + (size_t)sp * nloc);
+      for (int k = 0; k < one.n; k++) acc[k] += nn * one.fraction[k];
+      acc[PP_SITES_MAX] += nn * one.fraction_all;
+      wsum += nn;
+    }
+    for (int k = 0; k < r->sites.n; k++) r->sites.fraction[k] = wsum > 0 ? acc[k] / wsum : 0;
+    r->sites.fraction_all = wsum > 0 ? acc[PP_SITES_MAX] / wsum : 0;
+  }
   /* HDF5: psi[spinor][z][y][x] in Å^{-3/2}, each rank its slab, one collective write. */
   char h5path[4300];
   snprintf(h5path, sizeof h5path, "%s.h5", prefix);
@@ -326,6 +389,29 @@ done:
   return st;
 }
 
+static pp_status setup_sites(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *err) {
+  if (pp_args_has(a, "sites") && pp_args_has(a, "bulk"))
+    PP_FAIL(err, PP_ERR_ARG, "give --sites or --bulk, not both");
+  if (pp_args_has(a, "sites")) {
+    PP_CALL(pp_sites_from_list(pp_args_get(a, "sites"), &r->ds.structure, &r->sites, err));
+  } else if (pp_args_has(a, "bulk")) {
+    double tol = 0.02;
+    PP_CALL(pp_args_double(a, "match-tol", &tol, err));
+    pp_dataset b;
+    PP_CALL(pp_dataset_open("bulk", pp_args_get(a, "bulk"), PP_VARIANT_AUTO, 1, ctx->world, &b, err));
+    const pp_status st = pp_sites_from_pair(&b.structure, &r->ds.structure, tol, &r->sites, err);
+    pp_dataset_free(&b);
+    PP_CALL(st);
+  } else {
+    return PP_OK;
+  }
+  r->have_sites = 1;
+  r->sites.radius_A = pp_sites_default_radius(&r->ds.structure);
+  PP_CALL(pp_args_double(a, "site-radius", &r->sites.radius_A, err));
+  if (!(r->sites.radius_A > 0)) PP_FAIL(err, PP_ERR_ARG, "--site-radius must be positive");
+  return PP_OK;
+}
+
 pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv) {
   pp_err *err = &ctx->err;
   pp_args a;
@@ -347,26 +433,50 @@ pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv) {
   if (!pp_args_has(&a, "band")) PP_FAIL(err, PP_ERR_ARG, "state needs --band N (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));
-  state_run r;
-  memset(&r, 0, sizeof r);
-  PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &r.ds, err));
-  const pp_wavecar *wc = &r.ds.wc;
-  int band = 0, kpt = 1, spin = 1;
-  pp_status st = pp_args_int(&a, "band", 1, wc->nbands, &band, err);
+  pp_dataset ds;
+  PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &ds, err));
+  const pp_wavecar *wc = &ds.wc;
+  int lo = 0, hi = 0, kpt = 1, spin = 1;
+  pp_status st = PP_OK;
+  {
+    const char *t = pp_args_get(&a, "band");
+    char *end;
+    long b1 = strtol(t, &end, 10), b2 = b1;
+    if (end != t && *end == '-') {
+      const char *q = end + 1;
+      b2 = strtol(q, &end, 10);
+      if (end == q) b2 = -1;
+    }
+    if (end == t || *end || b1 < 1 || b2 < b1 || b2 > wc->nbands)
+      st = pp_fail_at(err, PP_ERR_ARG, __FILE__, __LINE__, "--band %s: expected N or N-M, 1 <= N <= M <= %d (the "
+                      "WAVECAR's bands)", t, wc->nbands);
+    lo = (int)b1 - 1, hi = (int)b2;
+  }
   if (st == PP_OK) st = pp_args_int(&a, "kpoint", 1, wc->nkpts, &kpt, err);
   if (st == PP_OK) st = pp_args_int(&a, "spin", 1, wc->nspin, &spin, err);
-  if (st == PP_OK) {
-    r.b = band - 1, r.k = kpt - 1, r.s = spin - 1;
-    r.ae = !pp_args_has(&a, "pseudo");
-    r.remove_phase = pp_args_has(&a, "remove-phase");
-    st = run_state(ctx, &a, &r, err);
+  const int n = st == PP_OK ? hi - lo : 0;
+  state_run *rs = calloc((size_t)n + 1, sizeof *rs);
+  if (!rs) st = pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+  const char *prefix = pp_args_has(&a, "output") ? pp_args_get(&a, "output") : "pawproj_state";
+  for (int i = 0; st == PP_OK && i < n; i++) {
+    state_run *r = &rs[i];
+    r->ds = ds; /* shared, freed once below */
+    r->b = lo + i, r->k = kpt - 1, r->s = spin - 1;
+    r->ae = !pp_args_has(&a, "pseudo");
+    r->remove_phase = pp_args_has(&a, "remove-phase");
+    if (n == 1) snprintf(r->prefix, sizeof r->prefix, "%.4100s", prefix);
+    else snprintf(r->prefix, sizeof r->prefix, "%.4100s_B%d", prefix, r->b + 1);
+    st = setup_sites(ctx, &a, r, err);
+    if (st == PP_OK) st = run_state(ctx, &a, r, err);
   }
   if (st == PP_OK && ctx->rank == 0) {
     const char *json = pp_args_get(&a, "json");
-    if (!json || strcmp(json, "-") != 0) print_summary(&r, stdout);
-    if (json) st = pp_outfile_write(json, write_json, &r, err);
+    for (int i = 0; i < n && (!json || strcmp(json, "-") != 0); i++) print_summary(&rs[i], stdout);
+    const states_out out = {rs, n};
+    if (json) st = pp_outfile_write(json, write_json, &out, err);
   }
   st = pp_agree(st, err, ctx->world);
-  pp_dataset_free(&r.ds);
+  free(rs);
+  pp_dataset_free(&ds);
   return st;
 }

@@ -16,18 +16,6 @@
 #define TC_QMAX 120.0
 #define TC_DQ 0.01
 
-/* Radius (Bohr) beyond which every Δφ_j vanishes: the augmentation sphere. */
-static double sphere_radius(const pp_pawdata *d) {
-  double r = 0;
-  for (int j = 0; j < d->nj; j++)
-    for (int g = d->ng - 1; g >= 0; g--)
-      if (fabs(d->phi[(size_t)j * d->ng + g] - d->phit[(size_t)j * d->ng + g]) > 1e-14) {
-        if (d->r[g] > r) r = d->r[g];
-        break;
-      }
-  return r;
-}
-
 typedef struct table_cache {
   int n;
   const pp_pawdata *data[64];
@@ -88,7 +76,7 @@ static pp_status add_link(pp_pairterm *pt, const double lattice[3][3], int a, co
   pp_pairlink L = {.a = a, .b = b, .na = da->nproj, .nb = dd->nproj};
   pp_status st = PP_OK;
   const pp_tcradial *ta, *tb;
-  PP_TRY(find_images(lattice, fa, fb, sphere_radius(da) + sphere_radius(dd), &L, err));
+  PP_TRY(find_images(lattice, fa, fb, pp_pawdata_dphi_radius(da) + pp_pawdata_dphi_radius(dd), &L, err));
   if (L.nimg == 0) goto done;
   PP_TRY(cached_table(cache, da, &ta, err));
   PP_TRY(cached_table(cache, dd, &tb, err));

@@ -1,5 +1,6 @@
 /* pawdata.c — what every PAW dataset offers, whichever file it came from
  * (see pawdata.h). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,4 +59,15 @@ double *pp_pawdata_dphi(const pp_pawdata *d) {
   if (!u) return NULL;
   for (size_t i = 0; i < (size_t)d->nj * d->ng; i++) u[i] = d->phi[i] - d->phit[i];
   return u;
+}
+
+double pp_pawdata_dphi_radius(const pp_pawdata *d) {
+  double r = 0;
+  for (int j = 0; j < d->nj; j++)
+    for (int g = d->ng - 1; g >= 0; g--)
+      if (fabs(d->phi[(size_t)j * d->ng + g] - d->phit[(size_t)j * d->ng + g]) > 1e-14) {
+        if (d->r[g] > r) r = d->r[g];
+        break;
+      }
+  return r;
 }

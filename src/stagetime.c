@@ -1,5 +1,7 @@
 /* stagetime.c — wall time and rates of a finished stage (see ctx.h). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pawproj/ctx.h"
 
@@ -15,4 +17,18 @@ void pp_stage_done(const pp_ctx *ctx, const char *stage, double *t0,
     fprintf(stderr, "\n");
   }
   *t0 = MPI_Wtime();
+}
+
+void pp_peak_rss(const pp_ctx *ctx, double *min_mib, double *max_mib) {
+  double kib = 0;
+  FILE *f = fopen("/proc/self/status", "r");
+  if (f) {
+    char line[256];
+    while (fgets(line, sizeof line, f))
+      if (!strncmp(line, "VmHWM:", 6)) kib = atof(line + 6);
+    fclose(f);
+  }
+  const double mib = kib / 1024;
+  MPI_Allreduce(&mib, min_mib, 1, MPI_DOUBLE, MPI_MIN, ctx->world);
+  MPI_Allreduce(&mib, max_mib, 1, MPI_DOUBLE, MPI_MAX, ctx->world);
 }

@@ -10,6 +10,7 @@
 #include "pawproj/lattice.h"
 #include "pawproj/lreal.h"
 #include "pawproj/projector.h"
+#include "pawproj/radial.h"
 
 #define BOHR_A 0.529177210903
 
@@ -123,80 +124,138 @@ double pp_state_deficit(const pp_tcradial *tabs, const pp_structure *st, const d
   return r;
 }
 
+#define RS_POINTS 800 /* radial table of the filtered Δφ, per channel */
+
+/* Δφ_j filtered by the window, back in real space on [0, rcut]:
+ *   Δφ^w_j(r) = (2/π) ∫ q² w(q) F_j(q) j_l(qr) dq   (Simpson, dq = 0.005 Bohr⁻¹). */
+static pp_status filtered_table(const pp_pawdata *d, const pp_ftable *F, double q1, double q2, pp_rstable *t,
+                                pp_err *err) {
+  memset(t, 0, sizeof *t);
+  const double rcut = pp_pawdata_dphi_radius(d);
+  t->nj = d->nj;
+  t->nr = RS_POINTS;
+  t->dr = rcut / (RS_POINTS - 1);
+  t->rmax = rcut;
+  t->y = calloc((size_t)d->nj * RS_POINTS, sizeof *t->y);
+  if (!t->y) PP_FAIL(err, PP_ERR_NOMEM, "%s: out of memory", d->path);
+  const int nq = 2 * (int)ceil(q2 / 0.005 / 2) + 1;
+  const double dq = q2 / (nq - 1);
+  for (int j = 0; j < d->nj; j++) {
+    double *y = t->y + (size_t)j * RS_POINTS;
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < RS_POINTS; i++) {
+      double sum = 0;
+      for (int iq = 0; iq < nq; iq++) {
+        const double q = iq * dq;
+        const double simpson = (iq == 0 || iq == nq - 1) ? 1 : (iq % 2 ? 4 : 2);
+        sum += simpson * q * q * window_at(q1, q2, q) * pp_ftable_eval(F, j, q) * pp_sph_bessel(d->l[j], q * i * t->dr);
+      }
+      y[i] = (2 / M_PI) * dq / 3 * sum;
+    }
+  }
+  return PP_OK;
+}
+
 pp_status pp_aeplan_setup(const pp_pawdata *const *data, int nspecies, const pp_rgrid *g,
                           const double lattice[3][3], pp_aeplan *p, pp_err *err) {
   memset(p, 0, sizeof *p);
-  /* The grid resolves Miller indices |m_i| <= (n_i − 1)/2: the sphere
-   * |q| <= π (n_i − 1)/|a_i| fits along every axis. */
   const double q2 = pp_state_q2(g->n, lattice);
   p->q2 = q2;
   p->q1 = PP_STATE_Q1 * q2;
   p->nspecies = nspecies;
   p->data = malloc(sizeof *p->data * (size_t)(nspecies + 1));
-  p->dtab = calloc((size_t)nspecies + 1, sizeof *p->dtab);
-  if (!p->data || !p->dtab) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  p->rtab = calloc((size_t)nspecies + 1, sizeof *p->rtab);
+  if (!p->data || !p->rtab) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   for (int s = 0; s < nspecies; s++) {
     p->data[s] = data[s];
-    PP_CALL(pp_paw_diff_table(data[s], q2 * 1.01, &p->dtab[s], err));
+    pp_ftable F;
+    PP_CALL(pp_paw_diff_table(data[s], q2 * 1.01, &F, err));
+    const pp_status st = filtered_table(data[s], &F, p->q1, q2, &p->rtab[s], err);
+    pp_ftable_free(&F);
+    PP_CALL(st);
   }
   return PP_OK;
 }
 
 void pp_aeplan_free(pp_aeplan *p) {
-  for (int s = 0; p->dtab && s < p->nspecies; s++) pp_ftable_free(&p->dtab[s]);
-  free(p->dtab);
+  for (int s = 0; p->rtab && s < p->nspecies; s++) free(p->rtab[s].y);
+  free(p->rtab);
   free(p->data);
   memset(p, 0, sizeof *p);
 }
 
-static double window(const pp_aeplan *p, double q) { return window_at(p->q1, p->q2, q); }
+/* Linear interpolation in the (fine) filtered table. */
+static double rtab_at(const pp_rstable *t, int j, double r) {
+  const double x = r / t->dr;
+  int i = (int)x;
+  if (i >= t->nr - 1) return 0;
+  const double f = x - i;
+  const double *y = t->y + (size_t)j * t->nr;
+  return (1 - f) * y[i] + f * y[i + 1];
+}
 
-/* Adds Σ_a Σ_i P_ai Δ_ai(G) to every coefficient of my planes. */
-static void add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, const pp_aeplan *ae,
-                               const pp_structure *st, const double complex *P, double omega_bohr) {
-  static const double complex mil[4] = {1, -I, -1, I}; /* (−i)^l */
+/* After the transform, on my planes: buf(r) += √Ω e^{−ik·r} Σ_a Σ_i P_ai
+ * Δφ^w_i(r − R_a − T) e^{−ik·T} over the images T whose sphere holds r (the
+ * buffer holds √Ω e^{−ik·r} ψ until pp_state_fill scales it). */
+static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, const pp_aeplan *ae,
+                                    const pp_structure *st, const double complex *P, double omega_bohr, pp_err *err) {
   const int *n = g->n;
   double rec[3][3];
   pp_lat_reciprocal(wc->lattice, rec);
   int *off = malloc(sizeof *off * (size_t)(st->natoms + 1));
-  if (!off) return;
+  if (!off) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   off[0] = 0;
   for (int a = 0; a < st->natoms; a++) off[a + 1] = off[a] + ae->data[st->type[a]]->nproj;
-  const double pref = 4 * M_PI / sqrt(omega_bohr);
-  const ptrdiff_t nloc = pp_rgrid_local(g);
-#pragma omp parallel for schedule(static)
-  for (ptrdiff_t idx = 0; idx < nloc; idx++) {
-    const int x = (int)(idx % n[0]), y = (int)((idx / n[0]) % n[1]), z = (int)(idx / ((ptrdiff_t)n[0] * n[1]) + g->z0);
-    const int m[3] = {x <= n[0] / 2 ? x : x - n[0], y <= n[1] / 2 ? y : y - n[1], z <= n[2] / 2 ? z : z - n[2]};
-    const double kg[3] = {wc->kfrac[k][0] + m[0], wc->kfrac[k][1] + m[1], wc->kfrac[k][2] + m[2]};
-    double q[3];
-    for (int j = 0; j < 3; j++) q[j] = (kg[0] * rec[0][j] + kg[1] * rec[1][j] + kg[2] * rec[2][j]) * BOHR_A;
-    const double qlen = pp_vec_norm(q), w = window(ae, qlen);
-    if (w == 0) continue;
-    double u[3] = {0, 0, 1};
-    if (qlen > 1e-12)
-      for (int j = 0; j < 3; j++) u[j] = q[j] / qlen;
-    double y4[4][7];
-    for (int l = 0; l < 4; l++) pp_ylm(l, u, y4[l]);
-    double complex sum = 0;
-    for (int a = 0; a < st->natoms; a++) {
-      const int s = st->type[a];
-      const pp_pawdata *d = ae->data[s];
-      const double *f = st->frac[a];
-      const double arg = -2 * M_PI * (kg[0] * f[0] + kg[1] * f[1] + kg[2] * f[2]);
-      double complex t = 0;
-      int i = off[a];
-      for (int j = 0; j < d->nj; j++) {
-        const int l = d->l[j];
-        double complex ylm_p = 0;
-        for (int mm = 0; mm < 2 * l + 1; mm++, i++) ylm_p += y4[l][mm] * P[i];
-        t += mil[l % 4] * pp_ftable_eval(&ae->dtab[s], j, qlen) * ylm_p;
-      }
-      sum += t * CMPLX(cos(arg), sin(arg));
+  const double pref = sqrt(omega_bohr);
+  /* Atoms in turn (their spheres do not overlap in one structure, but
+   * images of one atom can meet in small cells: serial per atom keeps the
+   * sums race-free; points inside a sphere in parallel). */
+  for (int a = 0; a < st->natoms; a++) {
+    const pp_pawdata *d = ae->data[st->type[a]];
+    const pp_rstable *t = &ae->rtab[st->type[a]];
+    int lo[3], hi[3];
+    for (int v = 0; v < 3; v++) {
+      const double half = t->rmax * BOHR_A * pp_vec_norm(rec[v]) / (2 * M_PI) * n[v];
+      lo[v] = (int)floor(st->frac[a][v] * n[v] - half) - 1;
+      hi[v] = (int)ceil(st->frac[a][v] * n[v] + half) + 1;
     }
-    g->buf[idx] += pref * w * sum;
+    const int ny = hi[1] - lo[1] + 1, nx = hi[0] - lo[0] + 1;
+    for (int z = lo[2]; z <= hi[2]; z++) {
+      const int wz = ((z % n[2]) + n[2]) % n[2];
+      if (wz < g->z0 || wz >= g->z0 + g->nzl) continue;
+      /* Distinct (x, y) are distinct points unless the sphere spans a whole period. */
+#pragma omp parallel for schedule(static) if (nx <= n[0] && ny <= n[1])
+      for (int yx = 0; yx < ny * nx; yx++) {
+        const int y = lo[1] + yx / nx, x = lo[0] + yx % nx;
+        const double f[3] = {(double)x / n[0], (double)y / n[1], (double)z / n[2]};
+        const double df[3] = {f[0] - st->frac[a][0], f[1] - st->frac[a][1], f[2] - st->frac[a][2]};
+        double dv[3];
+        pp_lat_frac_to_cart(wc->lattice, df, dv);
+        for (int v = 0; v < 3; v++) dv[v] /= BOHR_A;
+        const double dist = pp_vec_norm(dv);
+        if (dist >= t->rmax) continue;
+        double u[3] = {0, 0, 1};
+        if (dist > 1e-12)
+          for (int v = 0; v < 3; v++) u[v] = dv[v] / dist;
+        double complex val = 0;
+        int i = off[a];
+        for (int j = 0; j < d->nj; j++) {
+          double ylm[7];
+          pp_ylm(d->l[j], u, ylm);
+          const double rad = rtab_at(t, j, dist);
+          for (int m = 0; m < 2 * d->l[j] + 1; m++, i++) val += rad * ylm[m] * P[i];
+        }
+        /* The wrapped point sees the image R_a − T (T = r − r_wrapped), whose
+         * projections carry e^{−ik·T}; with the buffer's e^{−ik·r_wrapped}
+         * the phase is e^{−ik·r} of the unwrapped point. */
+        const double arg = -2 * M_PI * (wc->kfrac[k][0] * f[0] + wc->kfrac[k][1] * f[1] + wc->kfrac[k][2] * f[2]);
+        const int wx = ((x % n[0]) + n[0]) % n[0], wy = ((y % n[1]) + n[1]) % n[1];
+        g->buf[((size_t)(wz - g->z0) * n[1] + (size_t)wy) * n[0] + (size_t)wx] += pref * val * CMPLX(cos(arg), sin(arg));
+      }
+    }
   }
   free(off);
+  return PP_OK;
 }
 
 pp_status pp_state_fill(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c, const pp_aeplan *ae,
@@ -211,8 +270,8 @@ pp_status pp_state_fill(pp_rgrid *g, const pp_wavecar *wc, int k, const double c
   free(m);
   PP_CALL(st_);
   const double omega_A = fabs(pp_lat_volume(wc->lattice));
-  if (ae) add_reconstruction(g, wc, k, ae, st, P, omega_A / (BOHR_A * BOHR_A * BOHR_A));
   pp_rgrid_backward(g);
+  if (ae) PP_CALL(add_reconstruction(g, wc, k, ae, st, P, omega_A / (BOHR_A * BOHR_A * BOHR_A), err));
   const int *n = g->n;
   const double scale = 1 / sqrt(omega_A);
   const ptrdiff_t nloc = pp_rgrid_local(g);

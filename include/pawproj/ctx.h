@@ -25,6 +25,10 @@ typedef struct pp_ctx {
 void pp_stage_done(const pp_ctx *ctx, const char *stage, double *t0,
                    double bytes, double flops);
 
+/* Peak resident memory (VmHWM) over the ranks, MiB (collective). It
+ * counts everything a rank touched, pools or not (FFT slabs, libraries). */
+void pp_peak_rss(const pp_ctx *ctx, double *min_mib, double *max_mib);
+
 /* Prints the per-stage, per-pool memory table (peak bytes per rank:
  * min / avg / max over ranks) on rank 0. Collective over world. */
 void pp_memreport_print(const pp_ctx *ctx, FILE *f);

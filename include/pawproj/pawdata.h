@@ -62,6 +62,10 @@ void pp_pawdata_compute_q(pp_pawdata *d);
 /* Δφ_j = φ_j − φ̃_j on the grid, (nj, ng), malloc'd (NULL: out of memory). */
 double *pp_pawdata_dphi(const pp_pawdata *d);
 
+/* Radius (Bohr) beyond which every Δφ_j is below 1e-14: where the
+ * augmentation sphere ends. */
+double pp_pawdata_dphi_radius(const pp_pawdata *d);
+
 /* ∫ f g r² dr on the dataset's grid (first n points). */
 double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g,
                      int n);

@@ -1,24 +1,27 @@
 /* state.h — one Kohn-Sham state on a z-slab distributed grid (rgrid.h):
  *
- *   ψ(r) = Ω^{-1/2} e^{ik·r} Σ_G [ C_G + Σ_a Σ_i P_ai Δ_ai(G) ] e^{iG·r}     (Å^{-3/2})
+ *   ψ(r) = Ω^{-1/2} e^{ik·r} Σ_G C_G e^{iG·r} + Σ_a Σ_i P_ai Δφ^w_i(r − R_a)     (Å^{-3/2})
  *
- * C_G the WAVECAR coefficients (the pseudo state alone with ae = NULL) and
- * Δ_ai(G) the plane-wave coefficients of the PAW reconstruction
- * (φ_i − φ̃_i)(r − R_a):  (4π/√Ω) (−i)^l Y_lm(q̂) F_j(|q|) e^{−iq·R_a} w(|q|),
- * q = k + G, F_j the Bessel transform of φ_j − φ̃_j.
+ * C_G the WAVECAR coefficients (the pseudo state alone with ae = NULL), P
+ * the projections and Δφ^w the PAW reconstruction φ_i − φ̃_i, low-pass
+ * filtered in reciprocal space and cut off where φ − φ̃ ends:
  *
- * The reconstruction has Fourier components far beyond any grid (the
- * all-electron cusp and core oscillations). Cutting them at the box edge
- * would ring (Gibbs) and make the result depend on the box's shape; w is
- * a smooth spherical low-pass instead: 1 up to q_1 = 0.8 q_2, a cos²
- * roll-off to 0 at q_2 = the largest |q| the grid resolves in every
- * direction. The state on the grid is thereby the all-electron state with
- * its reconstruction band-limited to q_2. Since C_G is band-limited far
- * below q_1, the norm the grid loses is exactly the reconstruction's
- * weight beyond the window, Σ_a P†_a M_a(q_2) P_a with
- * M_ij = (2/π) ∫ q² (1 − w²) F_i F_j dq (same l, m): pp_state_deficit
- * predicts it, so a grid can be chosen for a wanted accuracy
- * (docs/realspace.md).
+ *   Δφ^w_j(r) = (2/π) ∫ q² w(q) F_j(q) j_l(qr) dq  for r < r_aug,  0 beyond,
+ *
+ * with F_j the Bessel transform of φ_j − φ̃_j and w a smooth spherical
+ * window: 1 up to q_1 = 0.8 q_2, a cos² roll-off to 0 at q_2 = the largest
+ * |q| the grid resolves in every direction. Why: the reconstruction holds
+ * the all-electron cusp and core oscillations, far beyond any grid;
+ * sampling it at grid points over-weights the core peaks (norms off by
+ * tens of percent), cutting it at the box edge rings and depends on the
+ * box's shape, and a filtered reconstruction left in reciprocal space
+ * leaks small tails outside the spheres. Filtered, then added in real
+ * space inside the spheres only, the state equals the pseudo state
+ * outside every sphere and is resolved by the grid inside. The norm the
+ * grid loses is the reconstruction's weight beyond the window,
+ * Σ_a P†_a M_a P_a with M_ij = (2/π) ∫ q² (1 − w²) F_i F_j dq (same l, m):
+ * pp_state_deficit predicts it, so a grid can be chosen for a wanted
+ * accuracy (docs/realspace.md).
  */
 #ifndef PAWPROJ_STATE_H
 #define PAWPROJ_STATE_H
@@ -30,6 +33,7 @@
 #include "pawproj/poscar.h"
 #include "pawproj/radial.h"
 #include "pawproj/rgrid.h"
+#include "pawproj/rsproj.h"
 #include "pawproj/twocentre.h"
 #include "pawproj/wavecar.h"
 
@@ -38,7 +42,7 @@
 typedef struct pp_aeplan {
   int nspecies;
   const pp_pawdata **data;   /* per species (not owned) */
-  pp_ftable *dtab;           /* Δφ form factors to q_2, per species */
+  pp_rstable *rtab;          /* window-filtered Δφ on [0, r_aug], per species */
   double q1, q2;             /* low-pass window, Bohr⁻¹ */
 } pp_aeplan;
 

@@ -30,7 +30,15 @@ Measures, on a synthetic 512-atom Si WAVECAR (make_synthetic.py):
              projector · plane-wave product) vs the square ZGEMM of this run
              with as many ranks (target >= 50 %), with 1, 2 and 4 ranks, and
              peak memory; full mode also times `project --method paw` on the
-             64-atom GPAW Si vacancy case (generated once, needs GPAW).
+             64-atom GPAW Si vacancy case (generated once, needs GPAW) and
+             on the synthetic file against a copy with one atom fewer.
+(e) real     `pawproj density --pseudo --bands 1-B --grid-factor F` (F = 3;
+    space    quick: 2, so that the grid outweighs what every rank holds
+             anyway) on the (d) file: states
+             per second through the z-slab FFT with 1, 2 and 4 ranks (1 rank
+             = FFTW on one rank, the reference) and peak resident memory
+             per rank (VmHWM: it must fall with ranks); full mode also the
+             all-electron density of the 64-atom GPAW Si case.
 
 Prints a markdown snippet on stdout (progress on stderr) and writes all
 numbers to a JSON file (default WORKDIR/results-MODE.json).  Generated
@@ -67,11 +75,11 @@ MODES = {
     "full": dict(bands=1000, encut=300.0, kpoints=3, atoms=512, probe_bands=100,
                  square=2000, square_reps=2, overlap_reps=1, touch_mib=1024, reps=1,
                  pymatgen_limit_s=15 * 60, quiet_wait=30, budget_s=24 * 60, min_samples=10,
-                 proj_bands=400, si64=True),
+                 proj_bands=400, si64=True, rs_bands=32, rs_factor=3),
     "quick": dict(bands=200, encut=200.0, kpoints=3, atoms=512, probe_bands=40,
                   square=1000, square_reps=3, overlap_reps=2, touch_mib=256, reps=2,
                   pymatgen_limit_s=60, quiet_wait=2, budget_s=75, min_samples=1,
-                  proj_bands=100, si64=False),
+                  proj_bands=100, si64=False, rs_bands=8, rs_factor=2),
 }
 TARGET_READ = 0.70      # pawproj read GB/s / cat GB/s
 TARGET_PYMATGEN = 20.0  # pymatgen time / pawproj time
@@ -510,6 +518,26 @@ def pawproj_project_paw_large(pawproj, pdir, vdir, nd, n, timeout=3600):
             "foreign_before": r["foreign_before"]}
 
 
+def pawproj_density(pawproj, data_dir, args, n, tmp, timeout=3600):
+    js = os.path.join(tmp, f"density-{n}.json")
+    cmd = [pawproj, "density", data_dir] + list(args) + ["-o", os.path.join(tmp, f"density-{n}.vasp"),
+                                                         "--json", js]
+    r = run(mpirun(n, cmd), env=mpi_env(1), timeout=timeout, label=f"density n={n}", settle=True)
+    if r["rc"] != 0:
+        return {"ranks": n, "error": r["stderr"][-800:], "rc": r["rc"]}
+    out = json.load(open(js))
+    sec = out.get("density_seconds") or 0
+    return {"ranks": n, "states": out.get("states"), "seconds": round(sec, 3),
+            "states_per_s": round(out["states"] / sec, 2) if sec else None, "grid": out.get("grid"),
+            "electrons": out.get("electrons_on_grid"), "expected": out.get("electrons_expected"),
+            "rss_mib": [round(x) for x in out.get("peak_rss_mib_min_max", [])] or None, "wall": round(r["wall"], 2),
+            "foreign_cores": r["foreign_cores"], "foreign_before": r["foreign_before"]}
+
+
+def density_rate(r):
+    return r.get("states_per_s")
+
+
 def proj_rate(r):
     return (r.get("project") or {}).get("GFLOPs")
 
@@ -676,6 +704,23 @@ def markdown(res: dict) -> str:
                       "same file with atom 1 removed from the POSCAR (a vacancy: bulk-only site terms), 16 "
                       "defect bands:")
         project_table(L, dd, "si64", "`project --method paw`, 64-atom Si bulk vs vacancy (GPAW, Γ, all defect bands):")
+    ee = res.get("realspace") or {}
+    for key, title in (("fft", "Distributed FFT: `density --pseudo` on the synthetic file (one state = one "
+                                "backward FFT of the grid plus |ψ|² accumulation); 1 rank is FFTW on one rank:"),
+                       ("ae64", "All-electron valence density, 64-atom GPAW Si (Γ, default refined grid):")):
+        if not any(f"{key}_{n}" in ee for n in (1, 2, 4)):
+            continue
+        base = (ee.get(f"{key}_1") or {}).get("states_per_s")
+        L += [title, "", "| ranks | grid | states | time | states/s | vs 1 rank | peak memory / rank (VmHWM) | "
+              "electrons (expected) |", "|---|---|---|---|---|---|---|---|"]
+        for n in (1, 2, 4):
+            r = ee.get(f"{key}_{n}") or {}
+            sp = r.get("states_per_s")
+            rss = r.get("rss_mib") or [None, None]
+            ratio = f"{sp / base:.2f}" if (sp and base) else "n/a"
+            L.append(f"| {n} | {r.get('grid')} | {r.get('states')} | {r.get('seconds')} s | {sp} | {ratio} | "
+                     f"{rss[1]} MiB | {r.get('electrons')} ({r.get('expected')}) |")
+        L.append("")
     if res.get("pawproj_rebuilt_during_run"):
         L.append("**WARNING: the pawproj executable was rebuilt during this run; the numbers "
                  "mix two builds.**")
@@ -903,6 +948,28 @@ def main(argv=None) -> int:
                         log(f"pawproj project --method paw, 64-atom case, {n} rank(s)")
                         dd[f"si64_{n}"] = best_of(lambda: pawproj_project_paw(pawproj, case, n),
                                                   lambda x: -(x.get("wall") or 1e9), f"si64 {n}")
+        # ---------------- (e) real space
+        ee: dict = {}
+        res["realspace"] = ee
+        if dd.get("data"):
+            pdir = os.path.join(args.workdir, f"si{P['atoms']}-{P['proj_bands']}b-{P['encut']:g}eV-1k")
+            nb = P["rs_bands"]
+            with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+                for n in (1, 2, 4):
+                    log(f"pawproj density --pseudo --bands 1-{nb} (synthetic), {n} rank(s)")
+                    ee[f"fft_{n}"] = best_of(
+                        lambda: pawproj_density(pawproj, pdir, ["--pseudo", "--bands", f"1-{nb}", "--grid-factor",
+                                                                str(P["rs_factor"])], n, tmp),
+                        density_rate, f"density {n}")
+                if P["si64"]:
+                    case = si64_case(args.workdir)
+                    if case is not None:
+                        for n in (1, 2, 4):
+                            log(f"pawproj density (all-electron), 64-atom case, {n} rank(s)")
+                            ee[f"ae64_{n}"] = best_of(
+                                lambda: pawproj_density(pawproj, os.path.join(case, "bulk"),
+                                                        ["--datasets", os.path.join(case, "bulk")], n, tmp),
+                                density_rate, f"ae density {n}")
     finally:
         res["elapsed_s"] = round(time.time() - T0, 1)
         res["quiet_wait_total_s"] = QUIET["waited"]

@@ -6,16 +6,23 @@
 
 #include "pawproj/bandstats.h"
 
-pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi,
-                           pp_err *err) {
+int pp_range_parse(const char *text, long *first, long *last) {
   char *end;
   long a = strtol(text, &end, 10), b = a;
   if (end != text && *end == '-') {
     const char *p = end + 1;
     b = strtol(p, &end, 10);
-    if (end == p) b = -1;
+    if (end == p) return 0;
   }
-  if (end == text || *end || a < 1 || b < a)
+  if (end == text || *end || a < 1 || b < a) return 0;
+  *first = a, *last = b;
+  return 1;
+}
+
+pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi,
+                           pp_err *err) {
+  long a, b;
+  if (!pp_range_parse(text, &a, &b))
     PP_FAIL(err, PP_ERR_ARG, "--bands %s: expected N or N-M with 1 <= N <= M (1-based)", text);
   if (b > nbands)
     PP_FAIL(err, PP_ERR_ARG, "--bands %s: band %ld is out of range; the defect WAVECAR has %d bands",

@@ -9,6 +9,7 @@
 
 #include "pawproj/agree.h"
 #include "pawproj/args.h"
+#include "pawproj/bandsel.h"
 #include "pawproj/bytesrc.h"
 #include "pawproj/commands.h"
 #include "pawproj/dataset.h"
@@ -440,14 +441,8 @@ pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv) {
   pp_status st = PP_OK;
   {
     const char *t = pp_args_get(&a, "band");
-    char *end;
-    long b1 = strtol(t, &end, 10), b2 = b1;
-    if (end != t && *end == '-') {
-      const char *q = end + 1;
-      b2 = strtol(q, &end, 10);
-      if (end == q) b2 = -1;
-    }
-    if (end == t || *end || b1 < 1 || b2 < b1 || b2 > wc->nbands)
+    long b1 = 0, b2 = 0;
+    if (!pp_range_parse(t, &b1, &b2) || b2 > wc->nbands)
       st = pp_fail_at(err, PP_ERR_ARG, __FILE__, __LINE__, "--band %s: expected N or N-M, 1 <= N <= M <= %d (the "
                       "WAVECAR's bands)", t, wc->nbands);
     lo = (int)b1 - 1, hi = (int)b2;

@@ -7,6 +7,9 @@
 
 /* Parses "N" or "N-M" (1-based, inclusive, as VASP counts) into the
  * 0-based half-open range [*lo, *hi), checked against nbands. */
+/* "N" or "N-M" with 1 <= N <= M into *first, *last; 0 if malformed. */
+int pp_range_parse(const char *text, long *first, long *last);
+
 pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi,
                            pp_err *err);
 

@@ -97,4 +97,16 @@ with tempfile.TemporaryDirectory() as tmp:
     expect_fail("number", text[:i] + "  1.0x0E+00" + text[i + 10:], ["not a number", "line"])
     expect_fail("short-waves", text[: text.rindex(" ae wavefunction")] + " End of Dataset\n",
                 ["4 AE partial waves for 5"])
+    # The real-space projector tables (LREAL = .TRUE.): one row missing in
+    # the second table; a different cutoff radius in the second l section.
+    r2 = text.index(" Real Space Part", text.index(" Real Space Part") + 1)
+    row = text.index("\n", r2) + 1
+    expect_fail("real-short", text[:row] + text[text.index("\n", row) + 1:],
+                ["real-space projector table of", "the first has"])
+    nl2 = text.index(" Non local Part", text.index(" Non local Part") + 1)
+    hdr = text.index("\n", nl2) + 1
+    fields = text[hdr:text.index("\n", hdr)].split()
+    bad = "  %11s  %11s  %.12f" % (fields[0], fields[1], float(fields[2]) * 1.1)
+    expect_fail("real-radius", text[:hdr] + bad + text[text.index("\n", hdr):],
+                ["same positive real-space radius for every l"])
 c.close()

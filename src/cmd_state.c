@@ -15,6 +15,7 @@
 #include "pawproj/dataset.h"
 #include "pawproj/gridopt.h"
 #include "pawproj/h5out.h"
+#include "pawproj/ipr.h"
 #include "pawproj/json.h"
 #include "pawproj/lattice.h"
 #include "pawproj/outfile.h"
@@ -122,22 +123,7 @@ static pp_status read_band(pp_ctx *ctx, const pp_wavecar *wc, int s, int k, int 
   return PP_OK;
 }
 
-/* ∫|ψ|² and Ω ∫|ψ|⁴ / (∫|ψ|²)² over the whole grid (collective). */
-static void moments(const pp_rgrid *g, double omega, double *norm, double *ipr) {
-  double loc[2] = {0, 0}, tot[2];
-  const ptrdiff_t n = pp_rgrid_local(g);
-  for (ptrdiff_t i = 0; i < n; i++) {
-    const double d = creal(g->buf[i]) * creal(g->buf[i]) + cimag(g->buf[i]) * cimag(g->buf[i]);
-    loc[0] += d;
-    loc[1] += d * d;
-  }
-  MPI_Allreduce(loc, tot, 2, MPI_DOUBLE, MPI_SUM, g->comm);
-  const double dv = omega / ((double)g->n[0] * g->n[1] * g->n[2]);
-  *norm = tot[0] * dv;
-  *ipr = omega * tot[1] * dv / (*norm * *norm);
-}
-
-static pp_status write_part(pp_ctx *ctx, const pp_args *a, state_run *r, const pp_rgrid *g, const char *prefix,
+static pp_status write_part(const pp_args *a, state_run *r, const pp_rgrid *g, const char *prefix,
                             const char *spinor, int imag, double scale, double *tmp, pp_err *err) {
   const ptrdiff_t n = pp_rgrid_local(g);
   for (ptrdiff_t i = 0; i < n; i++) tmp[i] = scale * (imag ? cimag(g->buf[i]) : creal(g->buf[i]));
@@ -154,7 +140,6 @@ static pp_status write_part(pp_ctx *ctx, const pp_args *a, state_run *r, const p
       PP_CALL(pp_volfile_vasp(path, title, &r->ds.structure, g, tmp, err));
     if (r->nfiles < 7) r->nfiles++;
   }
-  (void)ctx;
   return PP_OK;
 }
 
@@ -260,7 +245,7 @@ static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *
   pp_h5 h = {.file = H5I_INVALID_HID, .ctype = H5I_INVALID_HID};
   double complex *c = malloc(sizeof *c * (size_t)(nst + 1));
   double complex *P = NULL, *QP = NULL, *keep = NULL;
-  double *tmp = NULL;
+  double *tmp = NULL, *rho = NULL;
   pp_status st = PP_OK;
   if (!c) PP_THROW(PP_ERR_NOMEM, "out of memory");
   st = read_band(ctx, wc, r->s, r->k, r->b, c, err);
@@ -305,50 +290,28 @@ static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *
   const ptrdiff_t nloc = pp_rgrid_local(&g);
   tmp = malloc(sizeof *tmp * ((size_t)nloc + 1));
   keep = malloc(sizeof *keep * ((size_t)wc->nspinor * nloc + 1));
-  if (!tmp || !keep) PP_THROW(PP_ERR_NOMEM, "out of memory for a grid slab (%td points)", nloc);
+  rho = calloc(2 * (size_t)nloc + 1, sizeof *rho);
+  if (!tmp || !keep || !rho) PP_THROW(PP_ERR_NOMEM, "out of memory for a grid slab (%td points)", nloc);
   const int gamma = pp_variant_is_gamma(wc->variant);
-  double norm[2] = {0, 0}, p4[2] = {0, 0};
   for (int sp = 0; sp < wc->nspinor; sp++) {
-    /* Pseudo state first (its norm and IPR for comparison), then the AE one. */
+    /* Pseudo state first (its norm and IPR for comparison), then the AE
+     * one; densities |ψ|² summed over the spinor components. */
     for (int kind = 0; kind <= r->ae; kind++) {
       PP_TRY(pp_state_fill(&g, wc, r->k, c + (int64_t)sp * npw, kind ? &plan : NULL, cell,
                            kind ? P + (size_t)sp * paw.nproj : NULL, r->remove_phase, err));
-      double nn, ipr;
-      moments(&g, omega, &nn, &ipr);
-      norm[kind] += nn;
-      p4[kind] += ipr * nn * nn / omega; /* ∫|ψ|⁴ of this component */
+      double *rk = rho + (size_t)kind * nloc;
+      for (ptrdiff_t i = 0; i < nloc; i++) rk[i] += creal(g.buf[i]) * creal(g.buf[i]) + cimag(g.buf[i]) * cimag(g.buf[i]);
     }
     const char *spinor = wc->nspinor == 1 ? "" : (sp == 0 ? "_UP" : "_DOWN");
-    char pre[4200];
-    snprintf(pre, sizeof pre, "%s", prefix);
-    PP_TRY(write_part(ctx, a, r, &g, pre, spinor, 0, sqrt(omega), tmp, err));
-    if (!gamma || !r->remove_phase) PP_TRY(write_part(ctx, a, r, &g, pre, spinor, 1, sqrt(omega), tmp, err));
+    PP_TRY(write_part(a, r, &g, prefix, spinor, 0, sqrt(omega), tmp, err));
+    if (!gamma || !r->remove_phase) PP_TRY(write_part(a, r, &g, prefix, spinor, 1, sqrt(omega), tmp, err));
     memcpy(keep + (size_t)sp * nloc, g.buf, sizeof *keep * (size_t)nloc);
   }
-  for (int kind = 0; kind < 2; kind++) {
-    r->grid_norm[kind] = norm[kind];
-    r->ipr[kind] = norm[kind] > 0 ? omega * p4[kind] / (norm[kind] * norm[kind]) : 0;
-  }
+  const double dv = omega / ((double)g.n[0] * g.n[1] * g.n[2]);
+  for (int kind = 0; kind <= r->ae; kind++)
+    pp_ipr_moments(rho + (size_t)kind * nloc, nloc, dv, omega, g.comm, &r->grid_norm[kind], &r->ipr[kind]);
   if (!r->ae) r->grid_norm[1] = r->grid_norm[0], r->ipr[1] = r->ipr[0];
-  if (r->have_sites) {
-    /* Spinor components weighted by their share of the norm. */
-    pp_sites one = r->sites;
-    double acc[PP_SITES_MAX + 1] = {0}, wsum = 0;
-    for (int sp = 0; sp < wc->nspinor; sp++) {
-      double nn = 0;
-      for (ptrdiff_t i = 0; i < nloc; i++) {
-        const double complex v = keep[(size_t)sp * nloc + i];
-        nn += creal(v) * creal(v) + cimag(v) * cimag(v);
-      }
-      MPI_Allreduce(MPI_IN_PLACE, &nn, 1, MPI_DOUBLE, MPI_SUM, ctx->world);
-      pp_sites_measure(&one, &g, wc->lattice, keep + (size_t)sp * nloc);
-      for (int k = 0; k < one.n; k++) acc[k] += nn * one.fraction[k];
-      acc[PP_SITES_MAX] += nn * one.fraction_all;
-      wsum += nn;
-    }
-    for (int k = 0; k < r->sites.n; k++) r->sites.fraction[k] = wsum > 0 ? acc[k] / wsum : 0;
-    r->sites.fraction_all = wsum > 0 ? acc[PP_SITES_MAX] / wsum : 0;
-  }
+  if (r->have_sites) pp_sites_measure(&r->sites, &g, wc->lattice, rho + (size_t)r->ae * nloc);
   /* HDF5: psi[spinor][z][y][x] in Å^{-3/2}, each rank its slab, one collective write. */
   char h5path[4300];
   snprintf(h5path, sizeof h5path, "%s.h5", prefix);
@@ -381,6 +344,7 @@ done:
   free(P);
   free(QP);
   free(tmp);
+  free(rho);
   free(keep);
   pp_rgrid_free(&g);
   pp_aeplan_free(&plan);

@@ -6,18 +6,22 @@
 #include <string.h>
 
 #include "pawproj/agree.h"
+#include "pawproj/lattice.h"
 
-/* Ω ∫ρ² / (∫ρ)² on the grid (the volume element cancels but once). */
-static double ratio(const double *rho, ptrdiff_t n) {
-  double s1 = 0, s2 = 0;
-  for (ptrdiff_t i = 0; i < n; i++) s1 += rho[i], s2 += rho[i] * rho[i];
-  return s1 > 0 ? (double)n * s2 / (s1 * s1) : 0;
+void pp_ipr_moments(const double *rho, ptrdiff_t n, double dv, double omega, MPI_Comm comm, double *norm,
+                    double *ipr) {
+  double loc[2] = {0, 0}, tot[2];
+  for (ptrdiff_t i = 0; i < n; i++) loc[0] += rho[i], loc[1] += rho[i] * rho[i];
+  MPI_Allreduce(loc, tot, 2, MPI_DOUBLE, MPI_SUM, comm);
+  *norm = tot[0] * dv;
+  *ipr = *norm > 0 ? omega * tot[1] * dv / (*norm * *norm) : 0;
 }
 
 pp_status pp_ipr_bands(const pp_wfset *set, const double *kweight, const int grid[3], const pp_paw *paw,
                        const pp_structure *cell, MPI_Comm world, double *ipr_ae, double *ipr_ps, pp_err *err) {
   const pp_wavecar *wc = set->wc;
   const int nd = set->hi - set->lo;
+  const double omega = fabs(pp_lat_volume(wc->lattice));
   pp_rgrid g = {0};
   pp_aeplan plan = {0};
   pp_status st = PP_OK;
@@ -45,7 +49,9 @@ pp_status pp_ipr_bands(const pp_wfset *set, const double *kweight, const int gri
                                  kind ? P + (size_t)sp * paw->nproj : NULL, 1, err));
             for (ptrdiff_t i = 0; i < n; i++) rho[i] += creal(g.buf[i]) * creal(g.buf[i]) + cimag(g.buf[i]) * cimag(g.buf[i]);
           }
-          const double v = kweight[k] * ratio(rho, n);
+          double norm, ipr;
+          pp_ipr_moments(rho, n, omega / (double)n, omega, MPI_COMM_SELF, &norm, &ipr);
+          const double v = kweight[k] * ipr;
           double *out = kind ? ipr_ae : ipr_ps;
           out[(size_t)s * nd + (set->b0 - set->lo) + b] += v;
           if (!paw) ipr_ae[(size_t)s * nd + (set->b0 - set->lo) + b] += v;

@@ -77,14 +77,14 @@ double pp_sites_default_radius(const pp_structure *st) {
   return isfinite(best) ? best / 2 : 1.0;
 }
 
-void pp_sites_measure(pp_sites *s, const pp_rgrid *g, const double lattice[3][3], const double complex *psi) {
+void pp_sites_measure(pp_sites *s, const pp_rgrid *g, const double lattice[3][3], const double *rho) {
   const int *n = g->n;
   double loc[PP_SITES_MAX + 2] = {0}, tot[PP_SITES_MAX + 2];
   const ptrdiff_t nloc = pp_rgrid_local(g);
   for (ptrdiff_t i = 0; i < nloc; i++) {
     const int x = (int)(i % n[0]), y = (int)((i / n[0]) % n[1]), z = (int)(i / ((ptrdiff_t)n[0] * n[1]) + g->z0);
     const double f[3] = {(double)x / n[0], (double)y / n[1], (double)z / n[2]};
-    const double w = creal(psi[i]) * creal(psi[i]) + cimag(psi[i]) * cimag(psi[i]);
+    const double w = rho[i];
     loc[0] += w;
     int any = 0;
     for (int k = 0; k < s->n; k++)

@@ -16,6 +16,11 @@
 #include "pawproj/state.h"
 #include "pawproj/wfset.h"
 
+/* ∫ρ and IPR = Ω ∫ρ² / (∫ρ)² of a density ρ given on n points of a grid
+ * (this rank's part; summed over comm), dv the volume per point. */
+void pp_ipr_moments(const double *rho, ptrdiff_t n, double dv, double omega, MPI_Comm comm, double *norm,
+                    double *ipr);
+
 /* ipr_ae, ipr_ps: (nspin, set->hi − set->lo), the k-weighted mean over the
  * k-points (weights kweight, normalised to 1) of every band of the set,
  * summed over world (collective). paw/ae NULL: pseudo only (ipr_ae = pseudo). */

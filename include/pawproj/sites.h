@@ -6,8 +6,6 @@
 #ifndef PAWPROJ_SITES_H
 #define PAWPROJ_SITES_H
 
-#include <complex.h>
-
 #include "pawproj/error.h"
 #include "pawproj/poscar.h"
 #include "pawproj/rgrid.h"
@@ -33,7 +31,8 @@ pp_status pp_sites_from_pair(const pp_structure *bulk, const pp_structure *defec
 /* Half the shortest distance between two atoms of st (Å), periodic. */
 double pp_sites_default_radius(const pp_structure *st);
 
-/* Fractions of Σ|buf|² within radius_A of each site, over the grid (collective). */
-void pp_sites_measure(pp_sites *s, const pp_rgrid *g, const double lattice[3][3], const double complex *psi);
+/* Fractions of the density rho (my slab of g) within radius_A of each
+ * site, over the grid (collective). */
+void pp_sites_measure(pp_sites *s, const pp_rgrid *g, const double lattice[3][3], const double *rho);
 
 #endif

@@ -120,6 +120,18 @@ with tempfile.TemporaryDirectory() as tmp:
                 "%s: grid norm = sum |C|^2 (%.10f)" % (name, js["pseudo_norm_grid"]))
         want = ["_UP_REAL.vasp", "_UP_IMAG.vasp", "_DOWN_REAL.vasp", "_DOWN_IMAG.vasp"] if spinors == 2 else ["_REAL.vasp"]
         c.check(all(os.path.isfile(pre + w) for w in want), "%s: files %s" % (name, want))
+        if spinors == 2:
+            # The IPR of a spinor state is that of |up|^2 + |down|^2 (cross
+            # term included): `state` and `project --ipr` (its own code) agree.
+            wk = [k["weight"] for k in json.loads(run(["info", d, "--json", "-"]).stdout)["kpoints"]]
+            want_ipr = sum(w_ * state(tmp, "%s_k%d" % (name, k + 1), [d, "--band", str(band), "--kpoint",
+                                                                      str(k + 1), "--pseudo"], 1)[1]["pseudo_ipr"]
+                           for k, w_ in enumerate(wk))
+            out = run(["project", "--method", "pseudo", "--bulk", d, "--defect", d, "--bands", "%d-%d" % (band, band),
+                       "--ipr", "--json", "-"], 2).stdout
+            got_ipr = json.loads(out)["bands"][0]["ipr"]
+            c.check(abs(got_ipr - want_ipr) < 1e-9 * want_ipr,
+                    "%s: spinor IPR, state %.6f = project --ipr %.6f" % (name, want_ipr, got_ipr))
 
     # ---- weight around sites
     vac = os.path.join(REPO, "tests", "data", "si8", "vacancy")

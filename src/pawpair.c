@@ -178,11 +178,8 @@ pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, cons
   double complex *XD0 = NULL;
   pp_status st = PP_OK;
   if (!XB || !XD) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
-  PP_TRY(pp_project_sites(&pp->paw, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, err));
-  PP_TRY(pp_project_sites(&pp->paw, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, err));
-  if (pp->rs_bulk) PP_TRY(pp_rsproj_apply(pp->rs_bulk, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, err));
-  if (pp->rs_defect)
-    PP_TRY(pp_rsproj_apply(pp->rs_defect, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, err));
+  PP_TRY(pp_project_sites(&pp->paw, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, pp->rs_bulk, err));
+  PP_TRY(pp_project_sites(&pp->paw, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, pp->rs_defect, err));
   extract(pp, wc->nspinor, XB, nbl, XD, nd, PB, PD);
   if (pp->pairs.n > 0) {
     XD0 = malloc(sizeof *XD0 * ((size_t)nd * ldx + 1));

@@ -171,7 +171,7 @@ static void fill_site(const pp_site *site, int nproj, const double complex *T, c
 pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
                            const pp_wavecar *wc, int k, const double complex *C, int nb,
                            int64_t ld, double complex *out, int col0, int ncol_total,
-                           pp_err *err) {
+                           const struct pp_rsproj *rs, pp_err *err) {
   kplan kp = {0};
   PP_CALL(kplan_build(wc, k, &kp, err));
   const int64_t npw = kp.npw;
@@ -190,9 +190,16 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
   const int ldo = wc->nspinor * ncol_total;
   int col = col0;
   for (int a0 = 0; a0 < nsites;) {
+    /* Sites the real-space projectors serve are left to pp_rsproj_apply. */
+#define REAL_SPACE(a) (rs && sites[a].kind == PP_SITE_PROJ)
+    if (REAL_SPACE(a0)) {
+      col += paw->data[sites[a0++].species]->nproj;
+      continue;
+    }
     int a1 = a0, rows = 0;
-    while (a1 < nsites && rows + paw->data[sites[a1].species]->nproj <= maxrows)
+    while (a1 < nsites && !REAL_SPACE(a1) && rows + paw->data[sites[a1].species]->nproj <= maxrows)
       rows += paw->data[sites[a1++].species]->nproj;
+#undef REAL_SPACE
     for (int a = a0, r0 = 0; a < a1; r0 += paw->data[sites[a++].species]->nproj) {
       const int sp = sites[a].species, kind = sites[a].kind == PP_SITE_PROJ ? 0 : 1;
       double complex **t = &T[kind * paw->nspecies + sp];
@@ -207,6 +214,7 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
     col += rows;
     a0 = a1;
   }
+  if (rs) PP_TRY(pp_rsproj_apply(rs, sites, nsites, wc, k, C, nb, ld, out, col0, ncol_total, err));
   if (gamma)
     for (int b = 0; b < nb; b++)
       for (int s = 0; s < wc->nspinor; s++)
@@ -231,8 +239,7 @@ pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar
     sites[a].species = st->type[a];
     sites[a].kind = PP_SITE_PROJ;
   }
-  pp_status s = paw->rs ? PP_OK : pp_project_sites(paw, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, err);
-  if (s == PP_OK && paw->rs) s = pp_rsproj_apply(paw->rs, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, err);
+  pp_status s = pp_project_sites(paw, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, paw->rs, err);
   free(sites);
   return s;
 }

@@ -62,11 +62,13 @@ typedef struct pp_site {
 
 /* Projections on a list of sites: out (nb, nspinor, ncol) row-major with
  * ncol = Σ_sites nproj(species), site s starting at column col0 + its
- * offset; ldo = nspinor·ncol_total is the row length of out. */
+ * offset; ldo = nspinor·ncol_total is the row length of out. With rs (the
+ * run's real-space projectors, rsproj.h; NULL: none) the sites of kind
+ * PP_SITE_PROJ are projected in real space and only the others here. */
 pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
                            const pp_wavecar *wc, int k, const double complex *C, int nb,
                            int64_t ld, double complex *out, int col0, int ncol_total,
-                           pp_err *err);
+                           const struct pp_rsproj *rs, pp_err *err);
 
 /* P (nb, nspinor, paw->nproj), row-major, for bands C (nb, ld) of k-point
  * k of wc, projectors at the atoms of st (real-space ones if paw->rs). */

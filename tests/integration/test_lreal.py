@@ -14,7 +14,8 @@ grid sum (Ω/N) Σ p~(r-R) psi~(r) is a quadrature of the same integral, so
 it must converge to the reciprocal projections as the grid is refined
 (error falling at least 4x from 20^3 to 40^3) and give AE norms near 1 on
 a fine grid; the same with the POTCAR-layout file of the converter (its
-'Real Space Part' table); 1 rank = 2 ranks."""
+'Real Space Part' table); 1 rank = 2 ranks; `project --lreal T` gives the
+band character of the reciprocal projections (1e-4), 1 rank = 2 ranks."""
 import json
 import os
 import shutil
@@ -92,6 +93,21 @@ with tempfile.TemporaryDirectory() as tmp:
                 % (label, ", ".join("%d^3 %.1e" % (n, e[0]) for n, e in err.items())))
         c.check(err[64][1] < 5e-6, "%s: AE orthonormality with real-space projections on 64^3: %.1e (20^3: %.1e)"
                 % (label, err[64][1], err[20][1]))
+    # project with real-space projectors on both runs (bulk and defect p~
+    # columns in real space, the phi - phit columns in reciprocal space).
+    vac = os.path.join(REPO, "tests", "data", "si8", "vacancy")
+
+    def character(extra, nranks):
+        out = run(["project", "--bulk", si8, "--defect", vac, "--datasets", si8, "--bands", "1-22", "--json", "-"]
+                  + extra, nranks).stdout
+        return np.array([(b["valence"], b["conduction"]) for b in json.loads(out)["bands"]])
+
+    rec = character([], 2)
+    rs1 = character(["--lreal", "T", "--proj-grid", "40,40,40"], 1)
+    rs2 = character(["--lreal", "T", "--proj-grid", "40,40,40"], 2)
+    c.check(np.abs(rs1 - rec).max() < 1e-4,
+            "project --lreal T: band character = the reciprocal one to %.1e" % np.abs(rs1 - rec).max())
+    c.check(np.abs(rs1 - rs2).max() < 1e-12, "project --lreal T: 1 rank = 2 ranks")
     P1, _ = projections(tmp, "r1", ["--lreal", "T", "--proj-grid", "30,30,30"], 1)
     P2, _ = projections(tmp, "r2", ["--lreal", "T", "--proj-grid", "30,30,30"], 2)
     c.check(np.abs(P1 - P2).max() < 1e-12, "real-space projections: 1 rank = 2 ranks")

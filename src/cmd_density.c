@@ -205,14 +205,8 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
       for (int b = 0; b < wc->nbands; b++) r->electrons_expected += band_weight(r, s, k, b);
   PP_TRY(pp_gridopt_choose(a, dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
   if (r->ae) {
-    int pgrid[3] = {0, 0, 0};
-    PP_TRY(pp_args_int3(a, "proj-grid", 2, 1 << 16, pgrid, err));
-    st = pp_pawset_load(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : dir, cell, &r->set, err);
-    if (st == PP_OK) st = pp_paw_setup(cell, r->set.ptr, sqrt(wc->encut * PP_VASP_C), &r->paw, err);
-    if (st == PP_OK)
-      st = pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, wc, r->set.ptr, cell->nspecies, &r->pm, err);
+    st = pp_projmode_paw(a, dir, dir, wc, cell, &r->set, &r->paw, &r->pm, err);
     PP_TRY(pp_agree(st, err, ctx->world));
-    r->paw.rs = pp_projmode_rs(&r->pm);
     snprintf(r->projectors, sizeof r->projectors, "%s", r->pm.desc);
     P = malloc(sizeof *P * ((size_t)wc->nspinor * r->paw.nproj + 1));
     if (!P) PP_THROW(PP_ERR_NOMEM, "out of memory");

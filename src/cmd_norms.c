@@ -143,9 +143,8 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "norms needs exactly one directory (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));
-  int kgroups = 0, pgrid[3] = {0, 0, 0};
+  int kgroups = 0;
   PP_CALL(pp_args_int(&a, "kgroups", 1, 1 << 20, &kgroups, err));
-  PP_CALL(pp_args_int3(&a, "proj-grid", 2, 1 << 16, pgrid, err));
   pp_dataset ds;
   PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &ds, err));
   const pp_wavecar *wc = &ds.wc;
@@ -153,13 +152,7 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   pp_paw paw = {0};
   pp_projmode pm = {0};
   pp_layout lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL};
-  pp_status st = pp_pawset_load(pp_args_has(&a, "datasets") ? pp_args_get(&a, "datasets") : a.pos[0],
-                                  &ds.structure, &set, err);
-  if (st == PP_OK) st = pp_paw_setup(&ds.structure, set.ptr, sqrt(wc->encut * PP_VASP_C), &paw, err);
-  if (st == PP_OK)
-    st = pp_projmode_setup(a.pos[0], pp_args_get(&a, "lreal"), pgrid, wc, set.ptr,
-                           ds.structure.nspecies, &pm, err);
-  paw.rs = pp_projmode_rs(&pm);
+  pp_status st = pp_projmode_paw(&a, a.pos[0], a.pos[0], wc, &ds.structure, &set, &paw, &pm, err);
   st = pp_agree(st, err, ctx->world);
   if (st == PP_OK && ctx->rank == 0 && pm.lr.mode == PP_LREAL_AUTO)
     fprintf(stderr, "[pawproj] %s\n", pm.desc);

@@ -319,17 +319,7 @@ static pp_status compute_ipr(pp_ctx *ctx, const pp_args *a, project_run *r, cons
   pp_paw paw = {0};
   pp_projmode pm = {0};
   pp_status st = PP_OK;
-  if (r->paw) {
-    int pgrid[3] = {0, 0, 0};
-    st = pp_args_int3(a, "proj-grid", 2, 1 << 16, pgrid, err);
-    if (st == PP_OK)
-      st = pp_pawset_load(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : pp_args_get(a, "defect"),
-                          &r->defect.structure, &set, err);
-    if (st == PP_OK) st = pp_paw_setup(&r->defect.structure, set.ptr, sqrt(d->encut * PP_VASP_C), &paw, err);
-    if (st == PP_OK)
-      st = pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, d, set.ptr, r->defect.structure.nspecies, &pm, err);
-    paw.rs = pp_projmode_rs(&pm);
-  }
+  if (r->paw) st = pp_projmode_paw(a, pp_args_get(a, "defect"), dir, d, &r->defect.structure, &set, &paw, &pm, err);
   PP_TRY(pp_agree(st, err, ctx->world));
   if (ctx->rank == 0 && !ctx->quiet)
     fprintf(stderr, "[pawproj] IPR of %d defect band(s) on the %d × %d × %d grid (%s)\n", nd, r->ipr_grid[0],

@@ -255,14 +255,8 @@ static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *
   r->refine = r->ae && !pp_args_has(a, "grid") && !pp_args_has(a, "grid-factor");
   PP_TRY(pp_gridopt_choose(a, dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
   if (r->ae) {
-    int pgrid[3] = {0, 0, 0};
-    PP_TRY(pp_args_int3(a, "proj-grid", 2, 1 << 16, pgrid, err));
-    st = pp_pawset_load(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : dir, cell, &set, err);
-    if (st == PP_OK) st = pp_paw_setup(cell, set.ptr, sqrt(wc->encut * PP_VASP_C), &paw, err);
-    if (st == PP_OK)
-      st = pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, wc, set.ptr, cell->nspecies, &pm, err);
+    st = pp_projmode_paw(a, dir, dir, wc, cell, &set, &paw, &pm, err);
     PP_TRY(pp_agree(st, err, ctx->world));
-    paw.rs = pp_projmode_rs(&pm);
     snprintf(r->projectors, sizeof r->projectors, "%s", pm.desc);
     P = malloc(sizeof *P * ((size_t)wc->nspinor * paw.nproj + 1));
     QP = malloc(sizeof *QP * ((size_t)wc->nspinor * paw.nproj + 1));

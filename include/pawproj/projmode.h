@@ -10,7 +10,9 @@
 
 #include <stdio.h>
 
+#include "pawproj/args.h"
 #include "pawproj/lreal.h"
+#include "pawproj/pawset.h"
 #include "pawproj/rsproj.h"
 
 typedef struct pp_projmode {
@@ -25,6 +27,14 @@ typedef struct pp_projmode {
 pp_status pp_projmode_setup(const char *dir, const char *lreal_opt, const int grid_opt[3], const pp_wavecar *wc,
                             const pp_pawdata *const *data, int nspecies, pp_projmode *pm, pp_err *err);
 void pp_projmode_free(pp_projmode *pm);
+
+/* The PAW side of one run as the commands set it up from their options:
+ * the datasets (--datasets, else `fallback`) for the structure, their
+ * projector tables, and the run's projector representation (dir's OUTCAR /
+ * vasprun.xml, --lreal, --proj-grid), with paw->rs set to it. Not
+ * collective: callers agree on the status. */
+pp_status pp_projmode_paw(const pp_args *a, const char *fallback, const char *dir, const pp_wavecar *wc,
+                          const pp_structure *cell, pp_pawset *set, pp_paw *paw, pp_projmode *pm, pp_err *err);
 
 /* The rsproj to hand to projections, NULL for reciprocal space. */
 const pp_rsproj *pp_projmode_rs(const pp_projmode *pm);

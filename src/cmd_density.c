@@ -23,6 +23,7 @@
 #include "pawproj/projmode.h"
 #include "pawproj/state.h"
 #include "pawproj/volfile.h"
+#include "pawproj/wfset.h"
 
 static const pp_optdef density_opts[] = {
     {"bands", "N-M", "band-decomposed density of bands N..M (each counted as filled, k-weighted); "
@@ -62,25 +63,15 @@ typedef struct density_run {
 } density_run;
 
 /* Weight of band b of item (s, k) in the density: k-weight × occupation ×
- * (2 for spin-paired collinear runs); bands outside the selection get 0. */
+ * (2 for spin-paired collinear runs); bands outside the selection, and
+ * empty bands (Fermi tails below 1e-12 electrons), get 0. */
 static double band_weight(const density_run *r, int s, int k, int b) {
   const pp_wavecar *wc = &r->ds.wc;
   if (b < r->lo || b >= r->hi) return 0;
   const double f = r->partial ? 1.0 : wc->occ[pp_wavecar_idx(wc, s, k, b)];
   const double spin = (wc->nspin == 1 && wc->nspinor == 1) ? 2.0 : 1.0;
-  return r->ds.kweight[k] * f * spin;
-}
-
-/* Band (s, k, b) on every rank of the group (its rank 0 reads). */
-static pp_status read_band(const density_run *r, int s, int k, int b, double complex *c, void *scratch,
-                           pp_bytesrc *src, pp_err *err) {
-  const pp_wavecar *wc = &r->ds.wc;
-  pp_status st = PP_OK;
-  if (r->lay.brank == 0)
-    st = pp_wavecar_read_bands(wc, src, s, k, b, 1, c, pp_wavecar_nstored(wc, k), scratch, (size_t)wc->reclen, err);
-  PP_CALL(pp_agree(st, err, r->lay.kcomm));
-  MPI_Bcast(c, (int)pp_wavecar_nstored(wc, k), MPI_C_DOUBLE_COMPLEX, 0, r->lay.kcomm);
-  return PP_OK;
+  const double w = r->ds.kweight[k] * f * spin;
+  return w < 1e-12 ? 0 : w;
 }
 
 typedef struct occ_arg {
@@ -97,7 +88,7 @@ static double density_loss(void *arg, double q2) {
 
 /* First pass (AE, no --grid): the occupation matrices Σ w P*P per atom of
  * the whole density, then the grid refined as for one state. */
-static pp_status refine_for_density(density_run *r, void *scratch, pp_bytesrc *src, double complex *c,
+static pp_status refine_for_density(density_run *r, pp_bytesrc *src, double complex *c,
                                     double complex *P, pp_err *err) {
   const pp_wavecar *wc = &r->ds.wc;
   const pp_structure *cell = &r->ds.structure;
@@ -114,8 +105,8 @@ static pp_status refine_for_density(density_run *r, void *scratch, pp_bytesrc *s
     const int s = item / wc->nkpts, k = item % wc->nkpts;
     for (int b = r->lo; b < r->hi; b++) {
       const double w = band_weight(r, s, k, b);
-      if (w < 1e-12) continue; /* empty bands (Fermi tails below 1e-12 electrons) */
-      PP_TRY(read_band(r, s, k, b, c, scratch, src, err));
+      if (w == 0) continue;
+      PP_TRY(pp_wfset_read_band(wc, src, s, k, b, c, r->lay.kcomm, err));
       if (r->lay.brank != 0) continue; /* one contribution per group */
       PP_TRY(pp_project(&r->paw, cell, wc, k, c, 1, pp_wavecar_nstored(wc, k), P, err));
       pp_state_occ_add(cell, np_s, P, wc->nspinor, r->paw.nproj, w, D);
@@ -192,13 +183,12 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
     if (pp_wavecar_nstored(wc, k) > maxst) maxst = pp_wavecar_nstored(wc, k);
   double complex *c = malloc(sizeof *c * (size_t)(maxst + 1)), *P = NULL;
   double *rho = NULL, *part = NULL;
-  void *scratch = malloc((size_t)wc->reclen);
   pp_bytesrc src = {0};
   int src_open = 0;
   pp_rgrid g = {0};
   pp_aeplan plan = {0};
   pp_status st = PP_OK;
-  if (!c || !scratch) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  if (!c) PP_THROW(PP_ERR_NOMEM, "out of memory");
   r->electrons_expected = 0;
   for (int s = 0; s < wc->nspin; s++)
     for (int k = 0; k < wc->nkpts; k++)
@@ -217,7 +207,7 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
   }
   PP_TRY(pp_agree(st, err, ctx->world));
   if (r->ae && !pp_args_has(a, "grid") && !pp_args_has(a, "grid-factor"))
-    PP_TRY(refine_for_density(r, scratch, &src, c, P, err));
+    PP_TRY(refine_for_density(r, &src, c, P, err));
   PP_TRY(pp_rgrid_create(r->grid, r->lay.kcomm, &g, err));
   if (r->ae) PP_TRY(pp_aeplan_setup(r->set.ptr, cell->nspecies, &g, wc->lattice, &plan, err));
   const ptrdiff_t nloc = pp_rgrid_local(&g);
@@ -243,8 +233,8 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
     memset(ri, 0, sizeof *ri * (size_t)nloc);
     for (int b = r->lo; b < r->hi; b++) {
       const double w = band_weight(r, s, k, b);
-      if (w < 1e-12) continue; /* empty bands (Fermi tails below 1e-12 electrons) */
-      PP_TRY(read_band(r, s, k, b, c, scratch, &src, err));
+      if (w == 0) continue;
+      PP_TRY(pp_wfset_read_band(wc, &src, s, k, b, c, r->lay.kcomm, err));
       if (r->ae) PP_TRY(pp_project(&r->paw, cell, wc, k, c, 1, pp_wavecar_nstored(wc, k), P, err));
       for (int sp = 0; sp < wc->nspinor; sp++) {
         states += r->lay.brank == 0;
@@ -290,7 +280,6 @@ done:
   free(P);
   free(rho);
   free(part);
-  free(scratch);
   pp_aeplan_free(&plan);
   pp_rgrid_free(&g);
   return st;

@@ -24,6 +24,7 @@
 #include "pawproj/sites.h"
 #include "pawproj/state.h"
 #include "pawproj/volfile.h"
+#include "pawproj/wfset.h"
 
 static const pp_optdef state_opts[] = {
     {"band", "N|N-M", "band(s), 1-based (required); several get PREFIX_B<n>_... names"},
@@ -102,24 +103,6 @@ static pp_status refine_grid(const pp_wavecar *wc, const pp_structure *cell, con
   else
     return PP_OK;
   memcpy(r->grid_source, tmp, sizeof r->grid_source);
-  return PP_OK;
-}
-
-/* The band's coefficients on every rank (rank 0 reads, then broadcasts). */
-static pp_status read_band(pp_ctx *ctx, const pp_wavecar *wc, int s, int k, int b, double complex *c, pp_err *err) {
-  pp_status st = PP_OK;
-  if (ctx->rank == 0) {
-    pp_bytesrc src;
-    void *scratch = malloc((size_t)wc->reclen);
-    st = scratch ? pp_bytesrc_open(wc->path, &src, err) : pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
-    if (st == PP_OK) {
-      st = pp_wavecar_read_bands(wc, &src, s, k, b, 1, c, pp_wavecar_nstored(wc, k), scratch, (size_t)wc->reclen, err);
-      pp_bytesrc_close(&src);
-    }
-    free(scratch);
-  }
-  PP_CALL(pp_agree(st, err, ctx->world));
-  MPI_Bcast(c, (int)pp_wavecar_nstored(wc, k), MPI_C_DOUBLE_COMPLEX, 0, ctx->world);
   return PP_OK;
 }
 
@@ -248,7 +231,7 @@ static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *
   double *tmp = NULL, *rho = NULL;
   pp_status st = PP_OK;
   if (!c) PP_THROW(PP_ERR_NOMEM, "out of memory");
-  st = read_band(ctx, wc, r->s, r->k, r->b, c, err);
+  st = pp_wfset_read_band(wc, NULL, r->s, r->k, r->b, c, ctx->world, err);
   if (st != PP_OK) goto done;
   r->pseudo_norm = 0;
   for (int64_t i = 0; i < nst; i++) r->pseudo_norm += creal(c[i]) * creal(c[i]) + cimag(c[i]) * cimag(c[i]);

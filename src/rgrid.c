@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pawproj/gvec.h"
+#include "pawproj/lattice.h"
 
 pp_status pp_rgrid_create(const int n[3], MPI_Comm comm, pp_rgrid *g, pp_err *err) {
   memset(g, 0, sizeof *g);
@@ -58,6 +59,18 @@ pp_status pp_rgrid_set_sphere(pp_rgrid *g, const int (*m)[3], int64_t npw, const
     }
   }
   return PP_OK;
+}
+
+void pp_rgrid_sphere_box(const int n[3], const double lattice[3][3], const double frac[3], double r_bohr, int lo[3],
+                         int hi[3]) {
+  double rec[3][3];
+  pp_lat_reciprocal(lattice, rec);
+  for (int a = 0; a < 3; a++) {
+    /* Fractional half-width of the sphere along axis a: r |b_a| / 2π. */
+    const double half = r_bohr * 0.529177210903 * pp_vec_norm(rec[a]) / (2 * M_PI) * n[a];
+    lo[a] = (int)floor(frac[a] * n[a] - half) - 1;
+    hi[a] = (int)ceil(frac[a] * n[a] + half) + 1;
+  }
 }
 
 void pp_rgrid_backward(pp_rgrid *g) { fftw_execute(g->back); }

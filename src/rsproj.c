@@ -132,17 +132,9 @@ static pp_status site_points(const pp_rsproj *rs, const pp_site *site, const pp_
   const pp_pawdata *d = rs->data[site->species];
   const pp_rstable *t = &rs->table[site->species];
   const int *n = rs->grid;
-  double rec[3][3];
-  pp_lat_reciprocal(wc->lattice, rec);
   int lo[3], hi[3];
-  int64_t box = 1;
-  for (int a = 0; a < 3; a++) {
-    /* Fractional half-width of the sphere along axis a: r |b_a| / 2π. */
-    const double half = t->rmax * BOHR_A * pp_vec_norm(rec[a]) / (2 * M_PI) * n[a];
-    lo[a] = (int)floor(site->frac[a] * n[a] - half) - 1;
-    hi[a] = (int)ceil(site->frac[a] * n[a] + half) + 1;
-    box *= hi[a] - lo[a] + 1;
-  }
+  pp_rgrid_sphere_box(n, wc->lattice, site->frac, t->rmax, lo, hi);
+  const int64_t box = (int64_t)(hi[0] - lo[0] + 1) * (hi[1] - lo[1] + 1) * (hi[2] - lo[2] + 1);
   sp->nproj = d->nproj;
   sp->npts = 0;
   sp->idx = malloc(sizeof *sp->idx * (size_t)box);

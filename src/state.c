@@ -200,8 +200,6 @@ static double rtab_at(const pp_rstable *t, int j, double r) {
 static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, const pp_aeplan *ae,
                                     const pp_structure *st, const double complex *P, double omega_bohr, pp_err *err) {
   const int *n = g->n;
-  double rec[3][3];
-  pp_lat_reciprocal(wc->lattice, rec);
   int *off = malloc(sizeof *off * (size_t)(st->natoms + 1));
   if (!off) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   off[0] = 0;
@@ -214,11 +212,7 @@ static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, co
     const pp_pawdata *d = ae->data[st->type[a]];
     const pp_rstable *t = &ae->rtab[st->type[a]];
     int lo[3], hi[3];
-    for (int v = 0; v < 3; v++) {
-      const double half = t->rmax * BOHR_A * pp_vec_norm(rec[v]) / (2 * M_PI) * n[v];
-      lo[v] = (int)floor(st->frac[a][v] * n[v] - half) - 1;
-      hi[v] = (int)ceil(st->frac[a][v] * n[v] + half) + 1;
-    }
+    pp_rgrid_sphere_box(n, wc->lattice, st->frac[a], t->rmax, lo, hi);
     const int ny = hi[1] - lo[1] + 1, nx = hi[0] - lo[0] + 1;
     for (int z = lo[2]; z <= hi[2]; z++) {
       const int wz = ((z % n[2]) + n[2]) % n[2];

@@ -25,6 +25,17 @@ static void poscar_header(FILE *f, const char *title, const pp_structure *st) {
     fprintf(f, "  %18.14f %18.14f %18.14f\n", st->frac[a][0], st->frac[a][1], st->frac[a][2]);
 }
 
+/* The agreed status st: rank 0 renames PATH.partial to PATH on success and
+ * removes it otherwise, so no file that looks complete is left half-written. */
+static pp_status finish(const pp_rgrid *g, const char *partial, const char *path, pp_status st, pp_err *err) {
+  if (g->rank == 0) {
+    if (st == PP_OK && rename(partial, path) != 0)
+      st = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: cannot rename to %s", partial, path);
+    if (st != PP_OK) remove(partial);
+  }
+  return pp_agree(st, err, g->comm);
+}
+
 pp_status pp_volfile_vasp(const char *path, const char *title, const pp_structure *st, const pp_rgrid *g,
                           const double *vals, pp_err *err) {
   char partial[4200];
@@ -57,13 +68,7 @@ pp_status pp_volfile_vasp(const char *path, const char *title, const pp_structur
     }
   }
   if (g->rank + 1 < g->size) MPI_Send(&ok, 1, MPI_INT, g->rank + 1, 77, g->comm);
-  pp_status st_ = pp_agree(ok ? PP_OK : PP_ERR_IO, err, g->comm);
-  if (g->rank == 0) {
-    if (st_ == PP_OK && rename(partial, path) != 0)
-      st_ = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: cannot rename to %s", partial, path);
-    if (st_ != PP_OK) remove(partial);
-  }
-  return pp_agree(st_, err, g->comm);
+  return finish(g, partial, path, pp_agree(ok ? PP_OK : PP_ERR_IO, err, g->comm), err);
 }
 
 /* Nuclear charge of an element symbol (POSCAR species may carry suffixes
@@ -149,11 +154,5 @@ pp_status pp_volfile_cube(const char *path, const char *title, const pp_structur
   free(displs);
   free(zl);
   if (st_ == PP_OK && !ok) st_ = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: write failed", partial);
-  st_ = pp_agree(st_, err, g->comm);
-  if (g->rank == 0) {
-    if (st_ == PP_OK && rename(partial, path) != 0)
-      st_ = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: cannot rename to %s", partial, path);
-    if (st_ != PP_OK) remove(partial);
-  }
-  return pp_agree(st_, err, g->comm);
+  return finish(g, partial, path, pp_agree(st_, err, g->comm), err);
 }

@@ -2,6 +2,7 @@
 #include "pawproj/wfset.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pawproj/agree.h"
@@ -139,4 +140,24 @@ pp_status pp_wfset_scan(const pp_layout *lay, const pp_wavecar *wc, int lo, int 
   *bytes_read = 0;
   pp_status st = scan_local(lay, wc, lo + off, nb, io_pool, progress, visit, arg, bytes_read, err);
   return pp_agree(st, err, lay->world);
+}
+
+pp_status pp_wfset_read_band(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
+                             MPI_Comm comm, pp_err *err) {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  pp_status st = PP_OK;
+  if (rank == 0) {
+    pp_bytesrc own;
+    void *scratch = malloc((size_t)wc->reclen);
+    if (!scratch) st = pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    if (st == PP_OK && !src && (st = pp_bytesrc_open(wc->path, &own, err)) == PP_OK) src = &own;
+    if (st == PP_OK)
+      st = pp_wavecar_read_bands(wc, src, s, k, b, 1, c, pp_wavecar_nstored(wc, k), scratch, (size_t)wc->reclen, err);
+    if (src == &own) pp_bytesrc_close(&own);
+    free(scratch);
+  }
+  PP_CALL(pp_agree(st, err, comm));
+  MPI_Bcast(c, (int)pp_wavecar_nstored(wc, k), MPI_C_DOUBLE_COMPLEX, 0, comm);
+  return PP_OK;
 }

@@ -47,6 +47,12 @@ void pp_rgrid_backward(pp_rgrid *g);
 pp_status pp_rgrid_set_sphere(pp_rgrid *g, const int (*m)[3], int64_t npw, const double complex *c, int gamma,
                               const char *path, int k, pp_err *err);
 
+/* Grid indices (unwrapped, per axis lo..hi) of a box holding the sphere
+ * of radius r (Bohr) around fractional position frac, for a grid n of a
+ * cell (Å); one point of margin on each side. */
+void pp_rgrid_sphere_box(const int n[3], const double lattice[3][3], const double frac[3], double r_bohr, int lo[3],
+                         int hi[3]);
+
 /* Points in my slab. */
 static inline ptrdiff_t pp_rgrid_local(const pp_rgrid *g) { return g->nzl * g->n[1] * g->n[0]; }
 

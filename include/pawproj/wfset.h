@@ -10,8 +10,10 @@
 #define PAWPROJ_WFSET_H
 
 #include <complex.h>
+#include <mpi.h>
 #include <stdint.h>
 
+#include "pawproj/bytesrc.h"
 #include "pawproj/error.h"
 #include "pawproj/layout.h"
 #include "pawproj/pool.h"
@@ -31,6 +33,12 @@ typedef struct pp_wfset {
 /* Bytes this rank needs for the set (coefficients + read buffer). */
 size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
                      int hi);
+
+/* One band (s, k, b) on every rank of comm: its rank 0 reads it (from src,
+ * open there, or, with src NULL, from wc->path opened for the call) and
+ * broadcasts it. c holds pp_wavecar_nstored(wc, k) values. Collective. */
+pp_status pp_wfset_read_band(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
+                             MPI_Comm comm, pp_err *err);
 
 /* Reads the slice; collective over the world (errors agreed). `progress`
  * non-NULL prints per-item progress on world rank 0 to stderr. flip = 1

@@ -19,6 +19,7 @@
 #include "pawproj/lattice.h"
 #include "pawproj/layout.h"
 #include "pawproj/outfile.h"
+#include "pawproj/outguard.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
 #include "pawproj/state.h"
@@ -340,6 +341,7 @@ pp_status pp_cmd_density(pp_ctx *ctx, int argc, char **argv) {
                    density_opts);
     return PP_OK;
   }
+  PP_CALL(pp_outguard_check(ctx, density_opts, &a, err));
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "density needs exactly one directory (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));

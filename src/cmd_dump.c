@@ -22,6 +22,7 @@
 #include "pawproj/json.h"
 #include "pawproj/layout.h"
 #include "pawproj/outfile.h"
+#include "pawproj/outguard.h"
 #include "pawproj/wfset.h"
 
 #define NFIRST 6
@@ -148,6 +149,7 @@ pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv) {
                    dump_opts);
     return PP_OK;
   }
+  PP_CALL(pp_outguard_check(ctx, dump_opts, &a, err));
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "dump needs exactly one WAVECAR or directory");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));

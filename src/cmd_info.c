@@ -11,6 +11,7 @@
 #include "pawproj/json.h"
 #include "pawproj/lreal.h"
 #include "pawproj/outfile.h"
+#include "pawproj/outguard.h"
 
 static const pp_optdef info_opts[] = {
     {"json", "FILE", "also write the summary as JSON ('-' = stdout)"},
@@ -148,6 +149,7 @@ pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv) {
                    info_opts);
     return PP_OK;
   }
+  PP_CALL(pp_outguard_check(ctx, info_opts, &a, err));
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "info needs exactly one WAVECAR or directory (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));

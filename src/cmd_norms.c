@@ -14,6 +14,7 @@
 #include "pawproj/h5out.h"
 #include "pawproj/json.h"
 #include "pawproj/outfile.h"
+#include "pawproj/outguard.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
 
@@ -140,6 +141,7 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
                    norms_opts);
     return PP_OK;
   }
+  PP_CALL(pp_outguard_check(ctx, norms_opts, &a, err));
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "norms needs exactly one directory (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));

@@ -16,6 +16,7 @@
 #include "pawproj/json.h"
 #include "pawproj/layout.h"
 #include "pawproj/outfile.h"
+#include "pawproj/outguard.h"
 #include "pawproj/overlap.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
@@ -406,6 +407,7 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
                    project_opts);
     return PP_OK;
   }
+  PP_CALL(pp_outguard_check(ctx, project_opts, &a, err));
   if (a.npos != 0) PP_FAIL(err, PP_ERR_ARG, "project takes no positional argument ('%s')", a.pos[0]);
   project_run r;
   memset(&r, 0, sizeof r);

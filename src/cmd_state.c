@@ -19,6 +19,7 @@
 #include "pawproj/json.h"
 #include "pawproj/lattice.h"
 #include "pawproj/outfile.h"
+#include "pawproj/outguard.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
 #include "pawproj/sites.h"
@@ -371,6 +372,7 @@ pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv) {
                    state_opts);
     return PP_OK;
   }
+  PP_CALL(pp_outguard_check(ctx, state_opts, &a, err));
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "state needs exactly one directory (see --help)");
   if (!pp_args_has(&a, "band")) PP_FAIL(err, PP_ERR_ARG, "state needs --band N (see --help)");
   pp_variant force = PP_VARIANT_AUTO;

@@ -81,6 +81,7 @@ static pp_status dispatch(pp_ctx *ctx, int argc, char **argv) {
   if (argc >= 3 && (!strcmp(argv[1], "--input") || !strcmp(argv[1], "-i"))) {
     PP_TRY(pp_args_input_file(argv[2], &filebuf, &fileargv, &fargc, command, sizeof command, err));
     if (!command[0]) PP_THROW(PP_ERR_ARG, "%s: no COMMAND = ... line (e.g. COMMAND = project)", argv[2]);
+    snprintf(ctx->input_file, sizeof ctx->input_file, "%s", argv[2]);
     argv += 3;
     argc -= 3;
   } else {

@@ -17,6 +17,7 @@ typedef struct pp_ctx {
   int mem_report;        /* --mem-report: print the per-stage table */
   int quiet;             /* --quiet: no progress lines */
   char cmdline[8192];    /* the command line, for output attributes */
+  char input_file[4096]; /* --input FILE of the run, "" if none (an input outputs must spare) */
 } pp_ctx;
 
 /* Collective: after a barrier, reports on rank 0 (stderr, unless quiet)

@@ -103,9 +103,21 @@ static pp_status load_weights(pp_dataset *ds, const char *dir, pp_err *err) {
     snprintf(ds->weight_source, sizeof ds->weight_source, "%s", path);
     return PP_OK;
   }
+  /* Last: its weights have 3 decimals (see kweights.h); the source says so
+   * because every output that reports the source should carry the caveat.
+   * One k-point needs no weights, and an OUTCAR cut short before its k-point
+   * list must not make such a run fail. */
+  PP_CALL(pp_path_join(path, sizeof path, dir, "OUTCAR", err));
+  if (nk > 1 && pp_file_exists(path)) {
+    PP_CALL(pp_kweights_outcar(path, nk, (const double(*)[3])ds->wc.kfrac,
+                               ds->kweight, err));
+    snprintf(ds->weight_source, sizeof ds->weight_source,
+             "%s (weights printed with 3 decimals)", path);
+    return PP_OK;
+  }
   for (int k = 0; k < nk; k++) ds->kweight[k] = 1.0 / nk;
   snprintf(ds->weight_source, sizeof ds->weight_source,
-           nk == 1 ? "single k-point" : "uniform (no vasprun.xml or IBZKPT found)");
+           nk == 1 ? "single k-point" : "uniform (no vasprun.xml, IBZKPT or OUTCAR found)");
   return PP_OK;
 }
 

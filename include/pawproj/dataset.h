@@ -1,6 +1,7 @@
 /* dataset.h — one calculation on disk: a directory (or a WAVECAR path)
  * holding WAVECAR or WAVECAR.gz, CONTCAR or POSCAR, and optionally
- * vasprun.xml / IBZKPT for k-point weights and OUTCAR for the VASP version.
+ * vasprun.xml / IBZKPT / OUTCAR for k-point weights (kweights.h) and OUTCAR
+ * for the VASP version.
  *
  * pp_dataset_open is collective over comm; every rank gets the same
  * header, structure and weights. The structure is cross-checked against

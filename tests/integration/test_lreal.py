@@ -47,6 +47,10 @@ if os.path.isdir(SHARED_VASP):
         c.check(info["lreal"] == "Auto" and info["fft_grid"] == [20, 20, 20] and "vasprun.xml" in info["lreal_source"],
                 "vasprun.xml alone: Auto on 20^3 (%s)" % info["lreal_source"])
         os.unlink(os.path.join(tmp, "vasprun.xml"))
+        # Weights from an IBZKPT, so that the OUTCAR is read for LREAL only
+        # (an OUTCAR without its k-point list is no weight source: kweights.h).
+        with open(os.path.join(tmp, "IBZKPT"), "w") as f:
+            f.write("Automatic\n 2\nReciprocal lattice\n 0.25 0.25 0.25 1\n -0.25 0.25 0.25 1\n")
         with open(os.path.join(tmp, "OUTCAR"), "w") as f:
             f.write(" header\n   LREAL  =      X    real-space projection\n")
         p = run(["info", tmp], check=False)

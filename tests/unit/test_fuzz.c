@@ -2,7 +2,7 @@
  * the sanitizer build): every mutated input must give PP_OK or one error
  * message naming the file — never a crash, a hang or a silent garbage
  * result (a "successful" WAVECAR read must still satisfy the format).
- * Readers: POSCAR, WAVECAR, POTCAR. */
+ * Readers: POSCAR, WAVECAR, POTCAR, OUTCAR k-point weights. */
 #include <math.h>
 #include <mpi.h>
 #include <stdint.h>
@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "pawproj/gvec.h"
+#include "pawproj/kweights.h"
 #include "pawproj/poscar.h"
 #include "pawproj/potcar.h"
 #include "pawproj/wavecar.h"
@@ -176,29 +177,38 @@ static size_t make_potcar(char *buf, size_t cap) {
   return n;
 }
 
+/* Writes good (n bytes) to path with up to 3 random mutations (none in
+ * iteration 0): a random byte, a byte from `alphabet`, a cut, a deletion.
+ * buf holds at least n + 1 bytes. Returns 0 if the file cannot be written. */
+static int write_mutant(const char *good, size_t n, char *buf, const char *alphabet, int it, const char *path) {
+  memcpy(buf, good, n + 1);
+  size_t len = n;
+  const size_t na = strlen(alphabet);
+  const int muts = it == 0 ? 0 : 1 + (int)(next() % 3);
+  for (int m = 0; m < muts && len > 0; m++) {
+    const size_t at = next() % len;
+    switch (next() % 4) {
+      case 0: buf[at] = (char)(1 + next() % 255); break;
+      case 1: buf[at] = alphabet[next() % na]; break;
+      case 2: len = at; buf[len] = '\0'; break;
+      default: memmove(buf + at, buf + at + 1, len - at), len--; break;
+    }
+  }
+  FILE *f = fopen(path, "wb");
+  CHECK(f != NULL, "cannot write %s", path);
+  if (!f) return 0;
+  fwrite(buf, 1, len, f);
+  fclose(f);
+  return 1;
+}
+
 static void fuzz_potcar(void) {
   char good[4096], buf[4096];
   const size_t n = make_potcar(good, sizeof good);
   const char *path = "fuzz_POTCAR.tmp";
   int ok = 0, bad = 0, unnamed = 0;
   for (int it = 0; it < 3000; it++) {
-    memcpy(buf, good, n + 1);
-    size_t len = n;
-    const int muts = it == 0 ? 0 : 1 + (int)(next() % 3);
-    for (int m = 0; m < muts && len > 0; m++) {
-      const size_t at = next() % len;
-      switch (next() % 4) {
-        case 0: buf[at] = (char)(1 + next() % 255); break;
-        case 1: buf[at] = "0123456789.-eED \n"[next() % 17]; break;
-        case 2: len = at; buf[len] = '\0'; break;
-        default: memmove(buf + at, buf + at + 1, len - at), len--; break;
-      }
-    }
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL, "cannot write %s", path);
-    if (!f) return;
-    fwrite(buf, 1, len, f);
-    fclose(f);
+    if (!write_mutant(good, n, buf, "0123456789.-eED \n", it, path)) return;
     pp_err e;
     pp_err_clear(&e);
     pp_pawdata *sets = NULL;
@@ -222,11 +232,47 @@ static void fuzz_potcar(void) {
   CHECK(ok > 10 && bad > 100, "mutations exercise both paths (%d ok, %d rejected)", ok, bad);
 }
 
+/* The part of an OUTCAR the weights come from, for 2 k-points. */
+static const char *outcar_seed =
+    " k-points in units of 2pi/SCALE and weight: Auto\n"
+    "   0.00000000  0.00000000  0.00000000       0.250\n"
+    "   0.08333333  0.00000000  0.16666667       0.750\n\n"
+    " k-points in reciprocal lattice and weights: Auto\n"
+    "   0.00000000  0.00000000  0.00000000       0.250\n"
+    "   0.25000000  0.00000000  0.50000000       0.750\n\n"
+    " position of ions in fractional coordinates (direct lattice)\n";
+
+static void fuzz_outcar_weights(void) {
+  static const double kfrac[2][3] = {{0, 0, 0}, {0.25, 0, 0.5}};
+  const size_t n = strlen(outcar_seed);
+  char buf[1024];
+  const char *path = "fuzz_OUTCAR.tmp";
+  int ok = 0, bad = 0, unnamed = 0;
+  for (int it = 0; it < 3000; it++) {
+    if (!write_mutant(outcar_seed, n, buf, "0123456789.-eE \n", it, path)) return;
+    pp_err e;
+    pp_err_clear(&e);
+    double w[2] = {-1, -1};
+    if (pp_kweights_outcar(path, 2, kfrac, w, &e) == PP_OK) {
+      ok++;
+      CHECK(w[0] > 0 && w[1] > 0 && fabs(w[0] + w[1] - 1) < 1e-12,
+            "accepted OUTCAR weights must be > 0 and sum 1 (iteration %d: %g %g)", it, w[0], w[1]);
+    } else {
+      bad++;
+      unnamed += !strstr(e.msg, path);
+    }
+  }
+  remove(path);
+  CHECK(unnamed == 0, "%d OUTCAR errors did not name the file", unnamed);
+  CHECK(ok > 10 && bad > 100, "mutations exercise both paths (%d ok, %d rejected)", ok, bad);
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   fuzz_poscar();
   fuzz_wavecar();
   fuzz_potcar();
+  fuzz_outcar_weights();
   const int rc = CHECK_DONE("test_fuzz");
   MPI_Finalize();
   return rc;

@@ -22,6 +22,7 @@
 #include "pawproj/outguard.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
+#include "pawproj/setupopts.h"
 #include "pawproj/state.h"
 #include "pawproj/volfile.h"
 #include "pawproj/wfset.h"
@@ -194,9 +195,13 @@ static pp_status run_density(pp_ctx *ctx, const pp_args *a, density_run *r, pp_e
   for (int s = 0; s < wc->nspin; s++)
     for (int k = 0; k < wc->nkpts; k++)
       for (int b = 0; b < wc->nbands; b++) r->electrons_expected += band_weight(r, s, k, b);
-  PP_TRY(pp_gridopt_choose(a, dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
+  pp_grid_opts gopt;
+  PP_TRY(pp_cli_grid_opts(a, &gopt, err));
+  PP_TRY(pp_gridopt_choose(&gopt, dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
   if (r->ae) {
-    st = pp_projmode_paw(a, dir, dir, wc, cell, &r->set, &r->paw, &r->pm, err);
+    pp_paw_opts popt;
+    st = pp_cli_paw_opts(a, &popt, err);
+    if (st == PP_OK) st = pp_projmode_paw(&popt, dir, dir, wc, cell, &r->set, &r->paw, &r->pm, err);
     PP_TRY(pp_agree(st, err, ctx->world));
     snprintf(r->projectors, sizeof r->projectors, "%s", r->pm.desc);
     P = malloc(sizeof *P * ((size_t)wc->nspinor * r->paw.nproj + 1));

@@ -17,6 +17,7 @@
 #include "pawproj/outguard.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
+#include "pawproj/setupopts.h"
 
 static const pp_optdef norms_opts[] = {
     {"datasets", "SPEC", "PAW datasets: a POTCAR, Sym=FILE.xml,... or a directory (default: DIR)"},
@@ -154,7 +155,9 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   pp_paw paw = {0};
   pp_projmode pm = {0};
   pp_layout lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL};
-  pp_status st = pp_projmode_paw(&a, a.pos[0], a.pos[0], wc, &ds.structure, &set, &paw, &pm, err);
+  pp_paw_opts popt;
+  pp_status st = pp_cli_paw_opts(&a, &popt, err);
+  if (st == PP_OK) st = pp_projmode_paw(&popt, a.pos[0], a.pos[0], wc, &ds.structure, &set, &paw, &pm, err);
   st = pp_agree(st, err, ctx->world);
   if (st == PP_OK && ctx->rank == 0 && pm.lr.mode == PP_LREAL_AUTO)
     fprintf(stderr, "[pawproj] %s\n", pm.desc);

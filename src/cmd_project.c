@@ -20,6 +20,7 @@
 #include "pawproj/overlap.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
+#include "pawproj/setupopts.h"
 #include "pawproj/wfset.h"
 
 static const pp_optdef project_opts[] = {
@@ -313,14 +314,18 @@ static pp_status compute_ipr(pp_ctx *ctx, const pp_args *a, project_run *r, cons
   const int nd = r->hi - r->lo;
   char dir[4096], src[4300];
   pp_dataset_dir(&r->defect, dir, sizeof dir);
-  PP_CALL(pp_gridopt_choose(a, dir, d, r->ipr_grid, src, sizeof src, err));
+  pp_grid_opts gopt;
+  PP_CALL(pp_cli_grid_opts(a, &gopt, err));
+  PP_CALL(pp_gridopt_choose(&gopt, dir, d, r->ipr_grid, src, sizeof src, err));
   PP_CALL(pp_pool_alloc(meta, sizeof(double) * 2 * (size_t)d->nspin * nd, (void **)&r->ipr_ae, err));
   r->ipr_ps = r->ipr_ae + (size_t)d->nspin * nd;
   pp_pawset set = {0};
   pp_paw paw = {0};
   pp_projmode pm = {0};
   pp_status st = PP_OK;
-  if (r->paw) st = pp_projmode_paw(a, pp_args_get(a, "defect"), dir, d, &r->defect.structure, &set, &paw, &pm, err);
+  pp_paw_opts popt;
+  if (r->paw) st = pp_cli_paw_opts(a, &popt, err);
+  if (r->paw && st == PP_OK) st = pp_projmode_paw(&popt, pp_args_get(a, "defect"), dir, d, &r->defect.structure, &set, &paw, &pm, err);
   PP_TRY(pp_agree(st, err, ctx->world));
   if (ctx->rank == 0 && !ctx->quiet)
     fprintf(stderr, "[pawproj] IPR of %d defect band(s) on the %d × %d × %d grid (%s)\n", nd, r->ipr_grid[0],

@@ -22,6 +22,7 @@
 #include "pawproj/outguard.h"
 #include "pawproj/pawset.h"
 #include "pawproj/projmode.h"
+#include "pawproj/setupopts.h"
 #include "pawproj/sites.h"
 #include "pawproj/state.h"
 #include "pawproj/volfile.h"
@@ -237,9 +238,13 @@ static pp_status run_state(pp_ctx *ctx, const pp_args *a, state_run *r, pp_err *
   r->pseudo_norm = 0;
   for (int64_t i = 0; i < nst; i++) r->pseudo_norm += creal(c[i]) * creal(c[i]) + cimag(c[i]) * cimag(c[i]);
   r->refine = r->ae && !pp_args_has(a, "grid") && !pp_args_has(a, "grid-factor");
-  PP_TRY(pp_gridopt_choose(a, dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
+  pp_grid_opts gopt;
+  PP_TRY(pp_cli_grid_opts(a, &gopt, err));
+  PP_TRY(pp_gridopt_choose(&gopt, dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
   if (r->ae) {
-    st = pp_projmode_paw(a, dir, dir, wc, cell, &set, &paw, &pm, err);
+    pp_paw_opts popt;
+    st = pp_cli_paw_opts(a, &popt, err);
+    if (st == PP_OK) st = pp_projmode_paw(&popt, dir, dir, wc, cell, &set, &paw, &pm, err);
     PP_TRY(pp_agree(st, err, ctx->world));
     snprintf(r->projectors, sizeof r->projectors, "%s", pm.desc);
     P = malloc(sizeof *P * ((size_t)wc->nspinor * paw.nproj + 1));

@@ -7,18 +7,17 @@
 
 #include "pawproj/lreal.h"
 
-pp_status pp_gridopt_choose(const pp_args *a, const char *dir, const pp_wavecar *wc, int grid[3], char *source,
+pp_status pp_gridopt_choose(const pp_grid_opts *o, const char *dir, const pp_wavecar *wc, int grid[3], char *source,
                             size_t n, pp_err *err) {
-  if (pp_args_has(a, "grid")) {
-    PP_CALL(pp_args_int3(a, "grid", 2, 1 << 16, grid, err));
+  if (o->grid[0] > 0) {
+    memcpy(grid, o->grid, sizeof o->grid);
     snprintf(source, n, "--grid");
     return PP_OK;
   }
   pp_lreal lr;
   PP_CALL(pp_lreal_detect(dir, &lr, err));
-  double f = 1;
-  PP_CALL(pp_args_double(a, "grid-factor", &f, err));
-  if (!(f > 0) || f > 64) PP_FAIL(err, PP_ERR_ARG, "--grid-factor %g: expected a number in (0, 64]", f);
+  const double f = o->factor;
+  if (!(f > 0) || f > 64) PP_FAIL(err, PP_ERR_INTERNAL, "grid factor %g outside (0, 64]", f);
   char times[32] = "";
   if (f != 1) snprintf(times, sizeof times, "%g × ", f);
   if (lr.grid[0] > 0) {

@@ -46,13 +46,11 @@ pp_status pp_projmode_setup(const char *dir, const char *lreal_opt, const int gr
   return PP_OK;
 }
 
-pp_status pp_projmode_paw(const pp_args *a, const char *fallback, const char *dir, const pp_wavecar *wc,
+pp_status pp_projmode_paw(const pp_paw_opts *o, const char *fallback, const char *dir, const pp_wavecar *wc,
                           const pp_structure *cell, pp_pawset *set, pp_paw *paw, pp_projmode *pm, pp_err *err) {
-  int pgrid[3] = {0, 0, 0};
-  PP_CALL(pp_args_int3(a, "proj-grid", 2, 1 << 16, pgrid, err));
-  PP_CALL(pp_pawset_load(pp_args_has(a, "datasets") ? pp_args_get(a, "datasets") : fallback, cell, set, err));
+  PP_CALL(pp_pawset_load(o->datasets ? o->datasets : fallback, cell, set, err));
   PP_CALL(pp_paw_setup(cell, set->ptr, sqrt(wc->encut * PP_VASP_C), paw, err));
-  PP_CALL(pp_projmode_setup(dir, pp_args_get(a, "lreal"), pgrid, wc, set->ptr, cell->nspecies, pm, err));
+  PP_CALL(pp_projmode_setup(dir, o->lreal, o->proj_grid, wc, set->ptr, cell->nspecies, pm, err));
   paw->rs = pp_projmode_rs(pm);
   return PP_OK;
 }

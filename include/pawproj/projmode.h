@@ -10,7 +10,6 @@
 
 #include <stdio.h>
 
-#include "pawproj/args.h"
 #include "pawproj/lreal.h"
 #include "pawproj/pawset.h"
 #include "pawproj/rsproj.h"
@@ -28,12 +27,19 @@ pp_status pp_projmode_setup(const char *dir, const char *lreal_opt, const int gr
                             const pp_pawdata *const *data, int nspecies, pp_projmode *pm, pp_err *err);
 void pp_projmode_free(pp_projmode *pm);
 
-/* The PAW side of one run as the commands set it up from their options:
- * the datasets (--datasets, else `fallback`) for the structure, their
- * projector tables, and the run's projector representation (dir's OUTCAR /
- * vasprun.xml, --lreal, --proj-grid), with paw->rs set to it. Not
- * collective: callers agree on the status. */
-pp_status pp_projmode_paw(const pp_args *a, const char *fallback, const char *dir, const pp_wavecar *wc,
+/* What a user may say about the PAW side of a run (plain values, so that
+ * setup never depends on how options are read). */
+typedef struct pp_paw_opts {
+  const char *datasets; /* --datasets: POTCAR, Sym=FILE,... or directory; NULL: the fallback */
+  const char *lreal;    /* --lreal F|T|Auto; NULL: detected from the run */
+  int proj_grid[3];     /* --proj-grid; {0, 0, 0}: the run's grid */
+} pp_paw_opts;
+
+/* The PAW side of one run: the datasets (o->datasets, else `fallback`) for
+ * the structure, their projector tables, and the run's projector
+ * representation (dir's OUTCAR / vasprun.xml, o->lreal, o->proj_grid), with
+ * paw->rs set to it. Not collective: callers agree on the status. */
+pp_status pp_projmode_paw(const pp_paw_opts *o, const char *fallback, const char *dir, const pp_wavecar *wc,
                           const pp_structure *cell, pp_pawset *set, pp_paw *paw, pp_projmode *pm, pp_err *err);
 
 /* The rsproj to hand to projections, NULL for reciprocal space. */

@@ -14,7 +14,7 @@ with the result (no local potential, no core charge, D_ij = 0):
   "PAW radial sets": grid size, "grid" (A), and per channel "pseudo
   wavefunction" and "ae wavefunction" as r*phi(r), "End of Dataset".
 
-Conventions (see include/pawproj/potcar.h): the reciprocal table is
+Conventions (see include/pawproj/io/potcar.h): the reciprocal table is
 f_V(q) = 4 pi a0^(3/2) int r^2 j_l(q r) p(r) dr in A units, so that
 <p|psi> = Omega_A^(-1/2) sum_G C_G i^l Y_lm f_V(|k+G|) e^(i q.R).
 Channels are grouped by l (as VASP does), so their order can differ from

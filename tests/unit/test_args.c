@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "pawproj/args.h"
-#include "pawproj/json.h"
+#include "pawproj/cli/args.h"
+#include "pawproj/core/json.h"
 
 static const pp_optdef defs[] = {{"bulk", "DIR", "b"}, {"bands", "N-M", "x"}, {"flag", NULL, "f"},
                                  {"output", "FILE", "o"}, {NULL, NULL, NULL}};

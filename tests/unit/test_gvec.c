@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "pawproj/gvec.h"
-#include "pawproj/lattice.h"
+#include "pawproj/model/gvec.h"
+#include "pawproj/model/lattice.h"
 
 /* Brute force over a generous box, written independently of gvec.c. */
 static long brute_count(const double a[3][3], double encut, const double k[3]) {

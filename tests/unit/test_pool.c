@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "pawproj/pool.h"
+#include "pawproj/core/pool.h"
 
 static void test_order(void) {
   pp_pools reg;

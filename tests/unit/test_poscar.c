@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "pawproj/poscar.h"
+#include "pawproj/io/poscar.h"
 
 static const char *vasp5_direct =
     "Si8 test\n 1.0\n 5.43 0 0\n 0 5.43 0\n 0 0 5.43\n Si\n 2\nDirect\n"

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "pawproj/pawdata.h"
-#include "pawproj/radial.h"
-#include "pawproj/twocentre.h"
+#include "pawproj/model/pawdata.h"
+#include "pawproj/paw/radial.h"
+#include "pawproj/paw/twocentre.h"
 
 #define PI 3.14159265358979323846
 

@@ -1,0 +1,30 @@
+/* ipr.h — inverse participation ratio of the bands a rank holds,
+ *
+ *   IPR = Ω ∫ρ² / (∫ρ)²,   ρ = |ψ|² (summed over spinor components),
+ *
+ * 1 for a state spread evenly over the cell, larger the more localised;
+ * all-electron (state.h, with the reconstruction filtered to the grid) and
+ * pseudo. Each rank transforms its own bands on a whole grid of its own
+ * (no communication until the k-weighted means are summed). */
+#ifndef PAWPROJ_IPR_H
+#define PAWPROJ_IPR_H
+
+#include <mpi.h>
+
+#include "pawproj/core/error.h"
+#include "pawproj/paw/projector.h"
+#include "pawproj/analysis/state.h"
+#include "pawproj/io/wfset.h"
+
+/* ∫ρ and IPR = Ω ∫ρ² / (∫ρ)² of a density ρ given on n points of a grid
+ * (this rank's part; summed over comm), dv the volume per point. */
+void pp_ipr_moments(const double *rho, ptrdiff_t n, double dv, double omega, MPI_Comm comm, double *norm,
+                    double *ipr);
+
+/* ipr_ae, ipr_ps: (nspin, set->hi − set->lo), the k-weighted mean over the
+ * k-points (weights kweight, normalised to 1) of every band of the set,
+ * summed over world (collective). paw/ae NULL: pseudo only (ipr_ae = pseudo). */
+pp_status pp_ipr_bands(const pp_wfset *set, const double *kweight, const int grid[3], const pp_paw *paw,
+                       const pp_structure *st, MPI_Comm world, double *ipr_ae, double *ipr_ps, pp_err *err);
+
+#endif

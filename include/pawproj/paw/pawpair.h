@@ -1,0 +1,67 @@
+/* pawpair.h — the PAW terms of the all-electron overlap between the bands
+ * of a bulk (B) and a defect (D) structure in the same cell (DESIGN §1):
+ *
+ *  <ψ^B_m|ψ^D_n> = <ψ̃^B_m|ψ̃^D_n>
+ *     + Σ_{a matched} P^B*_am Q^a P^D_an
+ *     + Σ_{a in B only} P^B*_am <Δφ^a|ψ̃^D_n>
+ *     + Σ_{b in D only} <ψ̃^B_m|Δφ^b> P^D_bn
+ *     + Σ_{pairs a,b} P^B*_am <Δφ^a|Δφ^b> P^D_bn        (pairterm.h)
+ *
+ * All three sums are one product X_B^H X_D where both sides list the same
+ * sites: matched sites (X_B: projections p̃ at the bulk site; X_D: Q·P at
+ * the defect site), bulk-only sites (X_B: p̃; X_D: Δφ at the bulk site),
+ * defect-only sites (X_B: Δφ at the defect site; X_D: p̃). The pair terms
+ * add M_ab(k) P^D_b to X_D at bulk atom a's site.
+ */
+#ifndef PAWPROJ_PAWPAIR_H
+#define PAWPROJ_PAWPAIR_H
+
+#include <complex.h>
+
+#include "pawproj/paw/pairterm.h"
+#include "pawproj/io/pawset.h"
+#include "pawproj/paw/projector.h"
+#include "pawproj/paw/rsproj.h"
+#include "pawproj/model/sitematch.h"
+
+typedef struct pp_pawpair {
+  pp_structure species;   /* union of both species lists (names only) */
+  pp_pawset set;          /* datasets per union species */
+  pp_paw paw;             /* form factors per union species */
+  pp_sitematch match;     /* bulk ↔ defect atoms */
+  int nsites;             /* matched + bulk-only + defect-only */
+  pp_site *bside;         /* what the bulk bands are projected on, (nsites) */
+  pp_site *dside;         /* what the defect bands are projected on, (nsites) */
+  unsigned char *applyq;  /* 1 where the defect side gets Q applied, (nsites) */
+  int ncol;               /* Σ nproj over the sites */
+  int *scol;              /* first column of each site, (nsites + 1) */
+  int natd;               /* atoms of the defect structure */
+  int *dsite;             /* site whose dside is defect atom b, (natd) */
+  int *dcol;              /* first column of defect atom b in PD, (natd + 1) */
+  int nprojb, nprojd;     /* projectors at all bulk / all defect atoms */
+  int nonlyb, nonlyd;     /* unmatched counts */
+  pp_pairterm pairs;      /* overlapping spheres with an unmatched atom */
+  /* Real-space projectors of each structure's run (LREAL, rsproj.h) for
+   * its p̃ projections; NULL: reciprocal space. Not owned; same species
+   * order as `set`. The Δφ projections are exact in reciprocal space. */
+  const pp_rsproj *rs_bulk, *rs_defect;
+} pp_pawpair;
+
+pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk,
+                           const pp_structure *defect, double tol_A, double qmax_A,
+                           pp_pawpair *pp, pp_err *err);
+void pp_pawpair_free(pp_pawpair *pp);
+
+/* S += X_B^H X_D for bulk bands Cb (nbl, ld) and defect bands Cd (nd, ld)
+ * of k-point k; S is column-major (nbl × nd): S[m + n·nbl].
+ * By-products (either may be NULL): the projections <p̃_ai|ψ̃_n> at each
+ * structure's own atoms, in atom order as pp_project lays them out:
+ * PB (nbl, nspinor, nprojb) and PD (nd, nspinor, nprojd), row-major.
+ * The bulk sites come first in atom order, so PB is a column block of
+ * X_B; PD is collected from X_D before Q is applied. */
+pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k,
+                         const double complex *Cb, int nbl, const double complex *Cd, int nd,
+                         int64_t ld, double complex *S, double complex *PB, double complex *PD,
+                         pp_err *err);
+
+#endif

@@ -1,0 +1,77 @@
+/* projector.h — PAW projections P_ani = <p̃_ai|ψ̃_n> in reciprocal space:
+ *
+ *   P_ani = (4π/√Ω) Σ_G C_nG · i^l · Y_lm(q̂) · e^{i q·R_a} · f_j(|q|),   q = k+G
+ *
+ * (Ω, q, R in Bohr units; f_j from radial.h). Per k-point the G table, |q|,
+ * the harmonics and the form factors per species are set up once
+ * (pp_projk_setup); then each atom's projector matrix (nproj_a × npw) is
+ * built and applied to all local bands with one ZGEMM, one atom at a time,
+ * so the full projector matrix never exists. Gamma-only files: the stored
+ * half sphere holds √2·c(G), the projections are real. Noncollinear files:
+ * each spinor component is projected separately.
+ *
+ * The same machinery projects on the partial-wave differences
+ * Δφ_j = φ_j − φ̃_j (kind PP_SITE_DIFF): <Δφ_ai|ψ̃_n> is exact in reciprocal
+ * space because ψ̃ is band-limited. It is what the all-electron overlap
+ * needs at sites present in only one of two structures.
+ */
+#ifndef PAWPROJ_PROJECTOR_H
+#define PAWPROJ_PROJECTOR_H
+
+#include <complex.h>
+
+#include "pawproj/core/error.h"
+#include "pawproj/model/pawdata.h"
+#include "pawproj/model/site.h"
+#include "pawproj/model/structure.h"
+#include "pawproj/paw/radial.h"
+#include "pawproj/io/wavecar.h"
+
+struct pp_rsproj;
+
+typedef struct pp_paw {
+  int nspecies;                 /* as in the structure */
+  const pp_pawdata **data;      /* dataset per species (not owned) */
+  pp_ftable *table;             /* projector form factors per species (owned) */
+  pp_ftable *dtable;            /* Δφ form factors per species (owned) */
+  int natoms;                   /* atoms of the structure */
+  int *offset;                  /* first projector of each atom, (natoms+1) */
+  int nproj;                    /* projectors of all atoms */
+  /* Real-space projectors (LREAL = .TRUE. / Auto, rsproj.h) that
+   * pp_project uses for p̃ instead of the reciprocal formula; NULL: none.
+   * Not owned; set by the caller after pp_paw_setup. */
+  const struct pp_rsproj *rs;
+} pp_paw;
+
+/* Plans projections for a structure whose species use `data`; qmax_A is
+ * the largest |k+G| in Å⁻¹ (from ENCUT). */
+pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
+                       pp_paw *paw, pp_err *err);
+void pp_paw_free(pp_paw *paw);
+
+/* Form factors of Δφ_j = φ_j − φ̃_j up to qmax (Bohr⁻¹), as dtable. */
+pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err);
+
+/* Projections on a list of sites: out (nb, nspinor, ncol) row-major with
+ * ncol = Σ_sites nproj(species), site s starting at column col0 + its
+ * offset; ldo = nspinor·ncol_total is the row length of out. With rs (the
+ * run's real-space projectors, rsproj.h; NULL: none) the sites of kind
+ * PP_SITE_PROJ are projected in real space and only the others here. */
+pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
+                           const pp_wavecar *wc, int k, const double complex *C, int nb,
+                           int64_t ld, double complex *out, int col0, int ncol_total,
+                           const struct pp_rsproj *rs, pp_err *err);
+
+/* P (nb, nspinor, paw->nproj), row-major, for bands C (nb, ld) of k-point
+ * k of wc, projectors at the atoms of st (real-space ones if paw->rs). */
+pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
+                     const double complex *C, int nb, int64_t ld, double complex *P,
+                     pp_err *err);
+
+/* out = Q·P for one projection row (length nspinor · nproj): the radial
+ * overlaps Q^a_ij of each atom, diagonal in m and in the spinor. Then
+ * Σ_i conj(P_m,i) (QP_n)_i is the augmentation part of <ψ_m|ψ_n>. */
+void pp_paw_apply_q(const pp_paw *paw, const pp_structure *st, int nspinor,
+                    const double complex *P, double complex *out);
+
+#endif

@@ -1,0 +1,49 @@
+/* projmode.h — the projector representation a command uses for one run
+ * directory: LREAL from --lreal or detected (lreal.h), and for .TRUE. /
+ * Auto the real-space projectors (rsproj.h) on the grid from --proj-grid,
+ * else the run's own grid (OUTCAR / vasprun.xml), else VASP's default for
+ * ENCUT at PREC = Normal. Every choice is stated in `desc`, printed by the
+ * commands, with a warning for Auto (VASP's re-optimised projectors are not
+ * stored anywhere; the POTCAR's real-space table is the closest there is). */
+#ifndef PAWPROJ_PROJMODE_H
+#define PAWPROJ_PROJMODE_H
+
+#include <stdio.h>
+
+#include "pawproj/io/lreal.h"
+#include "pawproj/io/pawset.h"
+#include "pawproj/paw/projector.h"
+#include "pawproj/paw/rsproj.h"
+
+typedef struct pp_projmode {
+  pp_lreal lr;
+  int real_space;      /* 1 for .TRUE. / Auto: rs is set up */
+  pp_rsproj rs;
+  char desc[9000];     /* one paragraph for the log */
+} pp_projmode;
+
+/* lreal_opt: the option value or NULL; grid_opt: --proj-grid or NULL /
+ * {0, 0, 0} when not given. */
+pp_status pp_projmode_setup(const char *dir, const char *lreal_opt, const int grid_opt[3], const pp_wavecar *wc,
+                            const pp_pawdata *const *data, int nspecies, pp_projmode *pm, pp_err *err);
+void pp_projmode_free(pp_projmode *pm);
+
+/* What a user may say about the PAW side of a run (plain values, so that
+ * setup never depends on how options are read). */
+typedef struct pp_paw_opts {
+  const char *datasets; /* --datasets: POTCAR, Sym=FILE,... or directory; NULL: the fallback */
+  const char *lreal;    /* --lreal F|T|Auto; NULL: detected from the run */
+  int proj_grid[3];     /* --proj-grid; {0, 0, 0}: the run's grid */
+} pp_paw_opts;
+
+/* The PAW side of one run: the datasets (o->datasets, else `fallback`) for
+ * the structure, their projector tables, and the run's projector
+ * representation (dir's OUTCAR / vasprun.xml, o->lreal, o->proj_grid), with
+ * paw->rs set to it. Not collective: callers agree on the status. */
+pp_status pp_projmode_paw(const pp_paw_opts *o, const char *fallback, const char *dir, const pp_wavecar *wc,
+                          const pp_structure *cell, pp_pawset *set, pp_paw *paw, pp_projmode *pm, pp_err *err);
+
+/* The rsproj to hand to projections, NULL for reciprocal space. */
+const pp_rsproj *pp_projmode_rs(const pp_projmode *pm);
+
+#endif

@@ -1,0 +1,138 @@
+/* overlap.c — pseudo band overlaps and character (see overlap.h). */
+#include "pawproj/analysis/overlap.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/core/agree.h"
+#include "pawproj/analysis/bandstats.h"
+#include "pawproj/core/blas.h"
+
+static int64_t max_ld(const pp_wfset *set) {
+  int64_t m = 0;
+  for (int j = 0; j < set->nlocal; j++) {
+    const int64_t ld = pp_wavecar_nstored(set->wc, set->item[j] % set->wc->nkpts);
+    if (ld > m) m = ld;
+  }
+  return m;
+}
+
+size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk, int ndefect) {
+  (void)lay;
+  return (size_t)ndefect * (size_t)max_ld(bulk) * 16 +
+         (size_t)bulk->nlocal * (size_t)ndefect * (size_t)bulk->nb * 16 +
+         (size_t)bulk->nlocal * (size_t)ndefect * 2 * sizeof(double) + 4096;
+}
+
+/* Gathers the group's defect slices of item j into all (nd, ld). */
+static pp_status gather_defect(const pp_layout *lay, const pp_wfset *def, int j, int64_t ld,
+                               double complex *all, pp_err *err) {
+  const int nd = def->hi - def->lo;
+  int *counts = malloc(2 * sizeof(int) * (size_t)lay->nbranks);
+  if (!counts) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  int *displs = counts + lay->nbranks;
+  for (int r = 0; r < lay->nbranks; r++) {
+    int b0, nb;
+    pp_layout_slice(nd, lay->nbranks, r, &b0, &nb);
+    counts[r] = (int)((int64_t)nb * ld);
+    displs[r] = (int)((int64_t)b0 * ld);
+  }
+  const int rc = MPI_Allgatherv(def->c[j], counts[lay->brank], MPI_C_DOUBLE_COMPLEX, all, counts,
+                                displs, MPI_C_DOUBLE_COMPLEX, lay->kcomm);
+  free(counts);
+  if (rc != MPI_SUCCESS) PP_FAIL(err, PP_ERR_MPI, "MPI_Allgatherv of defect bands failed");
+  return PP_OK;
+}
+
+static pp_status alloc_proj(const pp_wfset *bulk, int nd, const pp_pawpair *paw, pp_pool *pool,
+                            pp_overlap_proj *proj, pp_err *err) {
+  const int nspinor = bulk->wc->nspinor;
+  proj->ncb = nspinor * paw->nprojb;
+  proj->ncd = nspinor * paw->nprojd;
+  PP_CALL(pp_pool_alloc(pool, (size_t)bulk->nlocal * bulk->nb * proj->ncb * 16 + 16,
+                        (void **)&proj->PB, err));
+  PP_CALL(pp_pool_alloc(pool, (size_t)bulk->nlocal * nd * proj->ncd * 16 + 16,
+                        (void **)&proj->PD, err));
+  return PP_OK;
+}
+
+static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
+                         const pp_pawpair *paw, pp_pool *gather_pool, pp_pool *ovl_pool,
+                         double complex **S, pp_overlap_proj *proj, double *raw, pp_err *err) {
+  const pp_wavecar *bwc = bulk->wc;
+  const int nd = def->hi - def->lo, nbl = bulk->nb;
+  const int64_t ldmax = max_ld(bulk);
+  if ((int64_t)nd * ldmax > INT_MAX || ldmax > INT_MAX)
+    PP_FAIL(err, PP_ERR_ARG, "%d defect bands × %lld coefficients exceed one MPI message; "
+            "select fewer bands with --bands", nd, (long long)ldmax);
+  double complex *all = NULL;
+  PP_CALL(pp_pool_alloc(gather_pool, (size_t)nd * (size_t)ldmax * 16 + 16, (void **)&all, err));
+  PP_CALL(pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * (size_t)nbl * 16 + 16,
+                        (void **)S, err));
+  if (paw && proj) PP_CALL(alloc_proj(bulk, nd, paw, ovl_pool, proj, err));
+  const int gamma = pp_variant_is_gamma(bwc->variant);
+  for (int j = 0; j < bulk->nlocal; j++) {
+    const int k = bulk->item[j] % bwc->nkpts;
+    const int ld = (int)pp_wavecar_nstored(bwc, k);
+    PP_CALL(gather_defect(lay, def, j, ld, all, err));
+    double complex *Sj = *S + (size_t)j * nd * nbl;
+    if (nbl > 0) {
+      /* Column-major view: bulk rows are columns of a (ld × nbl) matrix. */
+      const double complex one = 1, zero = 0;
+      zgemm_("C", "N", &nbl, &nd, &ld, &one, bulk->c[j], &ld, all, &ld, &zero, Sj, &nbl);
+    }
+    if (paw)
+      PP_CALL(pp_pawpair_add(paw, bwc, k, bulk->c[j], nbl, all, nd, ld, Sj,
+                             proj ? proj->PB + (size_t)j * nbl * proj->ncb : NULL,
+                             proj ? proj->PD + (size_t)j * nd * proj->ncd : NULL, err));
+    double *r = raw + (size_t)j * nd * 2;
+    for (int n = 0; n < nd; n++) {
+      r[2 * n] = r[2 * n + 1] = 0;
+      for (int m = 0; m < nbl; m++) {
+        double complex *x = Sj + (size_t)n * nbl + m;
+        if (gamma) *x = creal(*x);
+        const double p = creal(*x) * creal(*x) + cimag(*x) * cimag(*x);
+        const int valence = bwc->occ[pp_wavecar_idx(bwc, pp_wfset_spin(bulk, j), k, bulk->b0 + m)] > PP_OCC_VALENCE;
+        r[2 * n + (valence ? 0 : 1)] += p;
+      }
+    }
+  }
+  return PP_OK;
+}
+
+pp_status pp_overlap_compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *defect,
+                             const pp_pawpair *paw, const double *kweight, pp_pool *gather_pool,
+                             pp_pool *ovl_pool, double complex **S, pp_overlap_proj *proj,
+                             double *character, pp_err *err) {
+  const pp_wavecar *bwc = bulk->wc;
+  const int nd = defect->hi - defect->lo;
+  double *raw = NULL;
+  pp_status st = pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * 2 * sizeof(double) + 16,
+                               (void **)&raw, err);
+  if (st == PP_OK)
+    st = compute(lay, bulk, defect, paw, gather_pool, ovl_pool, S, proj, raw, err);
+  PP_CALL(pp_agree(st, err, lay->world));
+  /* Sum the band slices of the group: every group rank has the same items. */
+  if (bulk->nlocal > 0)
+    MPI_Allreduce(MPI_IN_PLACE, raw, bulk->nlocal * nd * 2, MPI_DOUBLE, MPI_SUM, lay->kcomm);
+  const size_t nc = (size_t)bwc->nspin * nd * PP_CHAR_N;
+  memset(character, 0, nc * sizeof *character);
+  if (lay->brank == 0)
+    for (int j = 0; j < bulk->nlocal; j++) {
+      const int s = bulk->item[j] / bwc->nkpts, k = bulk->item[j] % bwc->nkpts;
+      for (int n = 0; n < nd; n++) {
+        const double v = raw[((size_t)j * nd + n) * 2], c = raw[((size_t)j * nd + n) * 2 + 1];
+        double *out = character + ((size_t)s * nd + n) * PP_CHAR_N;
+        const double tot = v + c;
+        /* PAW overlaps conserve the norm: no renormalisation. */
+        const double norm = paw ? 1.0 : tot;
+        out[PP_CHAR_VALENCE] += norm > 0 ? kweight[k] * v / norm : 0;
+        out[PP_CHAR_CONDUCTION] += norm > 0 ? kweight[k] * c / norm : 0;
+        out[PP_CHAR_CAPTURED] += kweight[k] * tot;
+      }
+    }
+  MPI_Allreduce(MPI_IN_PLACE, character, (int)nc, MPI_DOUBLE, MPI_SUM, lay->world);
+  return PP_OK;
+}

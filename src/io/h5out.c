@@ -1,0 +1,160 @@
+/* h5out.c — parallel HDF5 results file (see h5out.h). */
+#include "pawproj/io/h5out.h"
+
+#include <stdio.h>
+#include <string.h>
+
+pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err) {
+  memset(h, 0, sizeof *h);
+  h->file = H5I_INVALID_HID;
+  h->ctype = H5I_INVALID_HID;
+  h->comm = comm;
+  MPI_Comm_rank(comm, &h->rank);
+  snprintf(h->path, sizeof h->path, "%s", path);
+  snprintf(h->partial, sizeof h->partial, "%s.partial", path);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported by us */
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  h->file = H5Fcreate(h->partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  int ok = h->file >= 0, all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
+  if (!all) {
+    if (h->file >= 0) H5Fclose(h->file);
+    h->file = H5I_INVALID_HID;
+    PP_FAIL(err, PP_ERR_IO, "%s: cannot create HDF5 file (directory missing or not writable?)",
+            h->partial);
+  }
+  h->ctype = H5Tcreate(H5T_COMPOUND, 2 * sizeof(double));
+  H5Tinsert(h->ctype, "r", 0, H5T_NATIVE_DOUBLE);
+  H5Tinsert(h->ctype, "i", sizeof(double), H5T_NATIVE_DOUBLE);
+  return PP_OK;
+}
+
+pp_status pp_h5_attr(pp_h5 *h, const char *object, const char *name,
+                     const char *value, pp_err *err) {
+  hid_t obj = strcmp(object, "/") == 0 ? H5Gopen2(h->file, "/", H5P_DEFAULT)
+                                       : H5Dopen2(h->file, object, H5P_DEFAULT);
+  if (obj < 0) PP_FAIL(err, PP_ERR_IO, "%s: no object %s for attribute %s", h->partial, object, name);
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, strlen(value) + 1);
+  hid_t sp = H5Screate(H5S_SCALAR);
+  hid_t at = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t rc = at >= 0 ? H5Awrite(at, t, value) : -1;
+  if (at >= 0) H5Aclose(at);
+  H5Sclose(sp);
+  H5Tclose(t);
+  if (strcmp(object, "/") == 0)
+    H5Gclose(obj);
+  else
+    H5Dclose(obj);
+  if (rc < 0) PP_FAIL(err, PP_ERR_IO, "%s: cannot write attribute %s", h->partial, name);
+  return PP_OK;
+}
+
+static pp_status write_small(pp_h5 *h, const char *name, int ndim, const hsize_t *dims,
+                             hid_t type, const void *data, const char *units, pp_err *err) {
+  hid_t fs = H5Screate_simple(ndim, dims, NULL);
+  hid_t ds = H5Dcreate2(h->file, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (ds < 0) {
+    H5Sclose(fs);
+    PP_FAIL(err, PP_ERR_IO, "%s: cannot create dataset %s", h->partial, name);
+  }
+  hid_t ms = H5Scopy(fs);
+  if (h->rank != 0) {
+    H5Sselect_none(fs);
+    H5Sselect_none(ms);
+  }
+  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  herr_t rc = H5Dwrite(ds, type, ms, fs, xfer, data);
+  H5Pclose(xfer);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(ds);
+  int ok = rc >= 0, all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, h->comm);
+  if (!all) PP_FAIL(err, PP_ERR_IO, "%s: cannot write dataset %s", h->partial, name);
+  return units ? pp_h5_attr(h, name, "units", units, err) : PP_OK;
+}
+
+pp_status pp_h5_write_double(pp_h5 *h, const char *name, int ndim, const hsize_t *dims,
+                             const double *data, const char *units, pp_err *err) {
+  return write_small(h, name, ndim, dims, H5T_NATIVE_DOUBLE, data, units, err);
+}
+
+pp_status pp_h5_write_int(pp_h5 *h, const char *name, int ndim, const hsize_t *dims,
+                          const int *data, const char *units, pp_err *err) {
+  return write_small(h, name, ndim, dims, H5T_NATIVE_INT, data, units, err);
+}
+
+/* One collective write of nblocks hyperslabs of a 4-D dataset of `type`. */
+static pp_status write_blocks(pp_h5 *h, const char *name, hid_t type, const hsize_t dims[4], int nblocks,
+                              const hsize_t (*start)[4], const hsize_t count[4], const void *buf,
+                              const void *dummy, const char *units, pp_err *err) {
+  hid_t fs = H5Screate_simple(4, dims, NULL);
+  hid_t ds = H5Dcreate2(h->file, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (ds < 0) {
+    H5Sclose(fs);
+    PP_FAIL(err, PP_ERR_IO, "%s: cannot create dataset %s", h->partial, name);
+  }
+  const hsize_t per = count[0] * count[1] * count[2] * count[3];
+  const hsize_t total = per * (hsize_t)nblocks;
+  hid_t ms = H5Screate_simple(1, total ? &total : &per, NULL);
+  H5Sselect_none(fs);
+  if (total == 0)
+    H5Sselect_none(ms);
+  else
+    for (int b = 0; b < nblocks; b++)
+      H5Sselect_hyperslab(fs, H5S_SELECT_OR, start[b], NULL, count, NULL);
+  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  herr_t rc = H5Dwrite(ds, type, ms, fs, xfer, total ? buf : dummy);
+  H5Pclose(xfer);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(ds);
+  int ok = rc >= 0, all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, h->comm);
+  if (!all) PP_FAIL(err, PP_ERR_IO, "%s: cannot write dataset %s", h->partial, name);
+  return units ? pp_h5_attr(h, name, "units", units, err) : PP_OK;
+}
+
+pp_status pp_h5_write_complex_blocks(pp_h5 *h, const char *name, const hsize_t dims[4],
+                                     int nblocks, const hsize_t (*start)[4],
+                                     const hsize_t count[4], const double complex *buf,
+                                     const char *units, pp_err *err) {
+  static const double complex dummy = 0;
+  return write_blocks(h, name, h->ctype, dims, nblocks, start, count, buf, &dummy, units, err);
+}
+
+pp_status pp_h5_write_double_blocks(pp_h5 *h, const char *name, const hsize_t dims[4], int nblocks,
+                                    const hsize_t (*start)[4], const hsize_t count[4], const double *buf,
+                                    const char *units, pp_err *err) {
+  static const double dummy = 0;
+  return write_blocks(h, name, H5T_NATIVE_DOUBLE, dims, nblocks, start, count, buf, &dummy, units, err);
+}
+
+pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err) {
+  if (h->ctype >= 0) H5Tclose(h->ctype);
+  h->ctype = H5I_INVALID_HID;
+  if (h->file < 0) return PP_OK;
+  herr_t rc = H5Fclose(h->file);
+  h->file = H5I_INVALID_HID;
+  int good = rc >= 0, all = 0;
+  MPI_Allreduce(&good, &all, 1, MPI_INT, MPI_MIN, h->comm);
+  pp_status st = PP_OK;
+  if (h->rank == 0) {
+    if (ok && all) {
+      if (rename(h->partial, h->path) != 0)
+        st = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: cannot rename to %s",
+                        h->partial, h->path);
+    } else {
+      remove(h->partial);
+    }
+  }
+  if (st == PP_OK && ok && !all)
+    st = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: closing the HDF5 file failed",
+                    h->partial);
+  return st;
+}

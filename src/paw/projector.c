@@ -1,0 +1,254 @@
+/* projector.c — reciprocal-space PAW projections (see projector.h). */
+#include "pawproj/paw/projector.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/core/blas.h"
+#include "pawproj/model/gvec.h"
+#include "pawproj/model/lattice.h"
+#include "pawproj/paw/rsproj.h"
+
+#define BOHR_A 0.529177210903
+
+pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err) {
+  double *diff = pp_pawdata_dphi(d);
+  if (!diff) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  /* Δφ vanishes beyond the augmentation radius. */
+  int gcut = 0;
+  for (int j = 0; j < d->nj; j++)
+    for (int g = 0; g < d->ng; g++)
+      if (fabs(diff[(size_t)j * d->ng + g]) > 1e-14 && g + 1 > gcut) gcut = g + 1;
+  const pp_status st = pp_ftable_build(d, diff, gcut, qmax, t, err);
+  free(diff);
+  return st;
+}
+
+pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
+                       pp_paw *paw, pp_err *err) {
+  memset(paw, 0, sizeof *paw);
+  paw->nspecies = st->nspecies;
+  paw->data = data;
+  paw->natoms = st->natoms;
+  paw->table = calloc((size_t)st->nspecies, sizeof *paw->table);
+  paw->dtable = calloc((size_t)st->nspecies, sizeof *paw->dtable);
+  paw->offset = calloc((size_t)st->natoms + 1, sizeof *paw->offset);
+  if (!paw->table || !paw->dtable || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  const double qmax = qmax_A * BOHR_A * 1.02 + 0.05;
+  for (int s = 0; s < st->nspecies; s++) {
+    if (data[s]->nqtab > 0)
+      PP_CALL(pp_ftable_from_table(data[s]->nj, data[s]->qtab, data[s]->nqtab, data[s]->qtab_dq, qmax,
+                                   &paw->table[s], err));
+    else
+      PP_CALL(pp_ftable_build(data[s], data[s]->pt, data[s]->gcut, qmax, &paw->table[s], err));
+    PP_CALL(pp_paw_diff_table(data[s], qmax, &paw->dtable[s], err));
+  }
+  for (int a = 0; a < st->natoms; a++)
+    paw->offset[a + 1] = paw->offset[a] + data[st->type[a]]->nproj;
+  paw->nproj = paw->offset[st->natoms];
+  return PP_OK;
+}
+
+void pp_paw_free(pp_paw *paw) {
+  for (int s = 0; s < paw->nspecies; s++) {
+    if (paw->table) pp_ftable_free(&paw->table[s]);
+    if (paw->dtable) pp_ftable_free(&paw->dtable[s]);
+  }
+  free(paw->table);
+  free(paw->dtable);
+  free(paw->offset);
+  memset(paw, 0, sizeof *paw);
+}
+
+/* Per k-point plan: Cartesian q (Bohr⁻¹), |q|, and 2π(k+G) in fractional
+ * form for the phases. */
+typedef struct kplan {
+  int64_t npw;
+  double *q;      /* (npw, 3) Cartesian Bohr⁻¹ */
+  double *qlen;   /* (npw) */
+  double *kg;     /* (npw, 3) k+G fractional */
+} kplan;
+
+static pp_status kplan_build(const pp_wavecar *wc, int k, kplan *p, pp_err *err) {
+  p->npw = wc->npw[k];
+  int(*m)[3] = malloc(sizeof *m * (size_t)p->npw);
+  p->q = malloc(sizeof(double) * 3 * (size_t)p->npw);
+  p->qlen = malloc(sizeof(double) * (size_t)p->npw);
+  p->kg = malloc(sizeof(double) * 3 * (size_t)p->npw);
+  if (!m || !p->q || !p->qlen || !p->kg) {
+    free(m);
+    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the G table of k-point %d", k + 1);
+  }
+  int64_t got;
+  pp_status st = pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, p->npw, &got, err);
+  double b[3][3];
+  pp_lat_reciprocal(wc->lattice, b);
+  for (int64_t g = 0; st == PP_OK && g < p->npw; g++) {
+    double len2 = 0;
+    for (int i = 0; i < 3; i++) p->kg[3 * g + i] = wc->kfrac[k][i] + m[g][i];
+    for (int j = 0; j < 3; j++) {
+      const double qj = (p->kg[3 * g] * b[0][j] + p->kg[3 * g + 1] * b[1][j] + p->kg[3 * g + 2] * b[2][j]) * BOHR_A;
+      p->q[3 * g + j] = qj;
+      len2 += qj * qj;
+    }
+    p->qlen[g] = sqrt(len2);
+  }
+  free(m);
+  return st;
+}
+
+static void kplan_free(kplan *p) {
+  free(p->q);
+  free(p->qlen);
+  free(p->kg);
+}
+
+/* Rows of the projector matrix built at once: several atoms per ZGEMM, so
+ * the coefficients are streamed through the cache once per block instead
+ * of once per atom (13 rows per Si atom alone make a thin, memory-bound
+ * ZGEMM); bounded in bytes so large plane-wave sets stay modest. */
+#define PROJ_BLOCK_BYTES ((size_t)96 << 20)
+#define PROJ_BLOCK_ROWS 256
+
+static int block_rows(int64_t npw, int maxproj) {
+  int64_t rows = (int64_t)(PROJ_BLOCK_BYTES / ((size_t)npw * 16));
+  if (rows > PROJ_BLOCK_ROWS) rows = PROJ_BLOCK_ROWS;
+  return rows < maxproj ? maxproj : (int)rows;
+}
+
+/* Datasets have l <= 3 (pawxml.c rejects more). */
+#define PP_LMAX_TABLE 4
+
+/* The part of a projector row that does not depend on the atom's position:
+ * T[g][i] = i^l Y_lm(q̂) f_j(|q|) for one species and kind, (npw, nproj).
+ * Built once per k-point and shared by every atom of the species. */
+static pp_status species_table(const pp_paw *paw, int species, pp_site_kind kind, const kplan *kp,
+                               double complex **out, pp_err *err) {
+  static const double complex il[4] = {1, I, -1, -I};
+  const pp_pawdata *d = paw->data[species];
+  const pp_ftable *t = kind == PP_SITE_PROJ ? &paw->table[species] : &paw->dtable[species];
+  const int64_t npw = kp->npw;
+  double complex *T = malloc(sizeof *T * (size_t)d->nproj * (size_t)npw + 1);
+  if (!T) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the projector table");
+#pragma omp parallel for schedule(static)
+  for (int64_t g = 0; g < npw; g++) {
+    double u[3] = {0, 0, 1};
+    if (kp->qlen[g] > 1e-12)
+      for (int i = 0; i < 3; i++) u[i] = kp->q[3 * g + i] / kp->qlen[g];
+    double y[PP_LMAX_TABLE][7];
+    for (int l = 0; l <= d->lmax && l < PP_LMAX_TABLE; l++) pp_ylm(l, u, y[l]);
+    int i = 0;
+    for (int j = 0; j < d->nj; j++) {
+      const int l = d->l[j];
+      const double complex fac = il[l % 4] * pp_ftable_eval(t, j, kp->qlen[g]);
+      for (int m = 0; m < 2 * l + 1; m++, i++) T[(size_t)g * d->nproj + i] = fac * y[l][m];
+    }
+  }
+  *out = T;
+  return PP_OK;
+}
+
+/* Rows r0.. of M (leading dimension ldm) for one site: the species table
+ * times the structure factor e^{i q·R} (and the normalisation). */
+static void fill_site(const pp_site *site, int nproj, const double complex *T, const kplan *kp,
+                      int gamma, double pref, double complex *M, int ldm, int r0) {
+  const double *f = site->frac;
+  const int64_t npw = kp->npw;
+  /* Independent per G: threads change no result. */
+#pragma omp parallel for schedule(static)
+  for (int64_t g = 0; g < npw; g++) {
+    const double arg = 2 * M_PI * (kp->kg[3 * g] * f[0] + kp->kg[3 * g + 1] * f[1] + kp->kg[3 * g + 2] * f[2]);
+    /* Gamma-only: fold c(−G) = c(G)* into the stored √2·c(G). */
+    const double w = (gamma && g > 0) ? sqrt(2.0) : 1.0;
+    const double complex ph = w * pref * CMPLX(cos(arg), sin(arg));
+    const double complex *t = T + (size_t)g * nproj;
+    double complex *m = M + (size_t)g * ldm + r0;
+    for (int i = 0; i < nproj; i++) m[i] = ph * t[i];
+  }
+}
+
+pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
+                           const pp_wavecar *wc, int k, const double complex *C, int nb,
+                           int64_t ld, double complex *out, int col0, int ncol_total,
+                           const struct pp_rsproj *rs, pp_err *err) {
+  kplan kp = {0};
+  PP_CALL(kplan_build(wc, k, &kp, err));
+  const int64_t npw = kp.npw;
+  const double omega = fabs(pp_lat_volume(wc->lattice)) / (BOHR_A * BOHR_A * BOHR_A);
+  const double pref = 4 * M_PI / sqrt(omega);
+  const int gamma = pp_variant_is_gamma(wc->variant);
+  int maxproj = 0;
+  for (int s = 0; s < paw->nspecies; s++)
+    if (paw->data[s]->nproj > maxproj) maxproj = paw->data[s]->nproj;
+  const int maxrows = block_rows(npw, maxproj);
+  pp_status st = PP_OK;
+  double complex *M = malloc(sizeof *M * (size_t)maxrows * (size_t)npw);
+  /* Species tables, [kind][species], built when first needed. */
+  double complex **T = calloc(2 * (size_t)paw->nspecies + 1, sizeof *T);
+  if (!M || !T) PP_THROW(PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
+  const int ldo = wc->nspinor * ncol_total;
+  int col = col0;
+  for (int a0 = 0; a0 < nsites;) {
+    /* Sites the real-space projectors serve are left to pp_rsproj_apply. */
+#define REAL_SPACE(a) (rs && sites[a].kind == PP_SITE_PROJ)
+    if (REAL_SPACE(a0)) {
+      col += paw->data[sites[a0++].species]->nproj;
+      continue;
+    }
+    int a1 = a0, rows = 0;
+    while (a1 < nsites && !REAL_SPACE(a1) && rows + paw->data[sites[a1].species]->nproj <= maxrows)
+      rows += paw->data[sites[a1++].species]->nproj;
+#undef REAL_SPACE
+    for (int a = a0, r0 = 0; a < a1; r0 += paw->data[sites[a++].species]->nproj) {
+      const int sp = sites[a].species, kind = sites[a].kind == PP_SITE_PROJ ? 0 : 1;
+      double complex **t = &T[kind * paw->nspecies + sp];
+      if (!*t) PP_TRY(species_table(paw, sp, sites[a].kind, &kp, t, err));
+      fill_site(&sites[a], paw->data[sp]->nproj, *t, &kp, gamma, pref, M, rows, r0);
+    }
+    const int ipw = (int)npw, ildc = ldo, ildb = (int)ld;
+    const double complex one = 1, zero = 0;
+    for (int s = 0; s < wc->nspinor && nb > 0; s++)
+      zgemm_("N", "N", &rows, &nb, &ipw, &one, M, &rows, C + (int64_t)s * npw, &ildb, &zero,
+             out + (int64_t)s * ncol_total + col, &ildc);
+    col += rows;
+    a0 = a1;
+  }
+  if (rs) PP_TRY(pp_rsproj_apply(rs, sites, nsites, wc, k, C, nb, ld, out, col0, ncol_total, err));
+  if (gamma)
+    for (int b = 0; b < nb; b++)
+      for (int s = 0; s < wc->nspinor; s++)
+        for (int x = col0; x < col; x++) {
+          double complex *p = out + (int64_t)b * ldo + (int64_t)s * ncol_total + x;
+          *p = creal(*p);
+        }
+done:
+  for (int i = 0; T && i < 2 * paw->nspecies; i++) free(T[i]);
+  free(T);
+  free(M);
+  kplan_free(&kp);
+  return st;
+}
+
+pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
+                     const double complex *C, int nb, int64_t ld, double complex *P, pp_err *err) {
+  pp_site *sites = malloc(sizeof *sites * (size_t)(st->natoms + 1));
+  if (!sites) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  for (int a = 0; a < st->natoms; a++) {
+    memcpy(sites[a].frac, st->frac[a], sizeof sites[a].frac);
+    sites[a].species = st->type[a];
+    sites[a].kind = PP_SITE_PROJ;
+  }
+  pp_status s = pp_project_sites(paw, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, paw->rs, err);
+  free(sites);
+  return s;
+}
+
+void pp_paw_apply_q(const pp_paw *paw, const pp_structure *st, int nspinor,
+                    const double complex *P, double complex *out) {
+  for (int s = 0; s < nspinor; s++)
+    for (int a = 0; a < st->natoms; a++) {
+      const int64_t off = (int64_t)s * paw->nproj + paw->offset[a];
+      pp_pawdata_apply_q(paw->data[st->type[a]], P + off, out + off);
+    }
+}

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pawproj/core/agree.h"
 #include "pawproj/analysis/bandstats.h"
+#include "pawproj/core/agree.h"
 #include "pawproj/core/blas.h"
 
 static int64_t max_ld(const pp_wfset *set) {

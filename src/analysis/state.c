@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pawproj/io/lreal.h"
 #include "pawproj/model/gvec.h"
 #include "pawproj/model/lattice.h"
-#include "pawproj/io/lreal.h"
 #include "pawproj/paw/projector.h"
 #include "pawproj/paw/radial.h"
 

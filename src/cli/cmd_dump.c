@@ -15,15 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pawproj/core/agree.h"
 #include "pawproj/cli/args.h"
 #include "pawproj/cli/commands.h"
-#include "pawproj/io/dataset.h"
-#include "pawproj/core/json.h"
-#include "pawproj/par/layout.h"
-#include "pawproj/core/outfile.h"
 #include "pawproj/cli/outguard.h"
+#include "pawproj/core/agree.h"
+#include "pawproj/core/json.h"
+#include "pawproj/core/outfile.h"
+#include "pawproj/io/dataset.h"
 #include "pawproj/io/wfset.h"
+#include "pawproj/par/layout.h"
 
 #define NFIRST 6
 #define NLAST 3

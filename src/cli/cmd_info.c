@@ -3,15 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pawproj/core/agree.h"
-#include "pawproj/cli/args.h"
 #include "pawproj/analysis/bandstats.h"
+#include "pawproj/cli/args.h"
 #include "pawproj/cli/commands.h"
-#include "pawproj/io/dataset.h"
-#include "pawproj/core/json.h"
-#include "pawproj/io/lreal.h"
-#include "pawproj/core/outfile.h"
 #include "pawproj/cli/outguard.h"
+#include "pawproj/core/agree.h"
+#include "pawproj/core/json.h"
+#include "pawproj/core/outfile.h"
+#include "pawproj/io/dataset.h"
+#include "pawproj/io/lreal.h"
 
 static const pp_optdef info_opts[] = {
     {"json", "FILE", "also write the summary as JSON ('-' = stdout)"},

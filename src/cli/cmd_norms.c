@@ -7,17 +7,17 @@
 #include <string.h>
 
 #include "pawproj/analysis/aenorm.h"
-#include "pawproj/core/agree.h"
 #include "pawproj/cli/args.h"
 #include "pawproj/cli/commands.h"
-#include "pawproj/io/dataset.h"
-#include "pawproj/io/h5out.h"
+#include "pawproj/cli/outguard.h"
+#include "pawproj/cli/setupopts.h"
+#include "pawproj/core/agree.h"
 #include "pawproj/core/json.h"
 #include "pawproj/core/outfile.h"
-#include "pawproj/cli/outguard.h"
+#include "pawproj/io/dataset.h"
+#include "pawproj/io/h5out.h"
 #include "pawproj/io/pawset.h"
 #include "pawproj/paw/projmode.h"
-#include "pawproj/cli/setupopts.h"
 
 static const pp_optdef norms_opts[] = {
     {"datasets", "SPEC", "PAW datasets: a POTCAR, Sym=FILE.xml,... or a directory (default: DIR)"},

@@ -4,24 +4,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pawproj/core/agree.h"
-#include "pawproj/cli/args.h"
 #include "pawproj/analysis/bandsel.h"
 #include "pawproj/analysis/bandstats.h"
-#include "pawproj/cli/commands.h"
-#include "pawproj/io/dataset.h"
 #include "pawproj/analysis/gridopt.h"
-#include "pawproj/io/h5out.h"
 #include "pawproj/analysis/ipr.h"
-#include "pawproj/core/json.h"
-#include "pawproj/par/layout.h"
-#include "pawproj/core/outfile.h"
-#include "pawproj/cli/outguard.h"
 #include "pawproj/analysis/overlap.h"
-#include "pawproj/io/pawset.h"
-#include "pawproj/paw/projmode.h"
+#include "pawproj/cli/args.h"
+#include "pawproj/cli/commands.h"
+#include "pawproj/cli/outguard.h"
 #include "pawproj/cli/setupopts.h"
+#include "pawproj/core/agree.h"
+#include "pawproj/core/json.h"
+#include "pawproj/core/outfile.h"
+#include "pawproj/io/dataset.h"
+#include "pawproj/io/h5out.h"
+#include "pawproj/io/pawset.h"
 #include "pawproj/io/wfset.h"
+#include "pawproj/par/layout.h"
+#include "pawproj/paw/projmode.h"
 
 static const pp_optdef project_opts[] = {
     {"bulk", "DIR", "pristine calculation: WAVECAR(.gz) + CONTCAR/POSCAR"},

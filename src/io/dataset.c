@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 
 #include "pawproj/core/agree.h"
+#include "pawproj/core/textfile.h"
 #include "pawproj/io/kweights.h"
 #include "pawproj/model/lattice.h"
-#include "pawproj/core/textfile.h"
 
 static int is_dir(const char *p) {
   struct stat sb;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "pawproj/model/gvec.h"
 #include "pawproj/core/textfile.h"
+#include "pawproj/model/gvec.h"
 
 /* Both files give these in their first few hundred lines; a long MD OUTCAR
  * or vasprun.xml is not read further than this. */

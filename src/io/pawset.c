@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pawproj/io/potcar.h"
 #include "pawproj/core/textfile.h"
+#include "pawproj/io/potcar.h"
 
 static int is_dir(const char *p) {
   struct stat sb;

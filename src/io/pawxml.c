@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pawproj/model/pawdata.h"
 #include "pawproj/core/textfile.h"
 #include "pawproj/io/xmlscan.h"
+#include "pawproj/model/pawdata.h"
 
 #define MAXJ 32
 

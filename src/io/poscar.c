@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pawproj/model/lattice.h"
 #include "pawproj/core/textfile.h"
+#include "pawproj/model/lattice.h"
 
 /* Line cursor over the text; lines are numbered from 1 for messages. */
 typedef struct cursor {

@@ -7,8 +7,8 @@
 
 #include "pawproj/model/gvec.h"
 #include "pawproj/model/lattice.h"
-#include "pawproj/paw/radial.h"
 #include "pawproj/par/rgrid.h"
+#include "pawproj/paw/radial.h"
 
 #define BOHR_A 0.529177210903
 #define XML_POINTS 400

@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "check.h"
-#include "pawproj/model/gvec.h"
 #include "pawproj/io/kweights.h"
 #include "pawproj/io/poscar.h"
 #include "pawproj/io/potcar.h"
 #include "pawproj/io/wavecar.h"
+#include "pawproj/model/gvec.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t next(void) {

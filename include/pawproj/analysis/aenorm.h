@@ -12,10 +12,10 @@
 
 #include <complex.h>
 
-#include "pawproj/par/layout.h"
 #include "pawproj/core/pool.h"
-#include "pawproj/paw/projector.h"
 #include "pawproj/io/wfset.h"
+#include "pawproj/par/layout.h"
+#include "pawproj/paw/projector.h"
 
 typedef struct pp_aenorm {
   double *pseudo;      /* Σ|C|² per (spin, k, band), all ranks, (nspin, nkpts, nbands) */

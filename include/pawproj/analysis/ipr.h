@@ -11,10 +11,10 @@
 
 #include <mpi.h>
 
-#include "pawproj/core/error.h"
-#include "pawproj/paw/projector.h"
 #include "pawproj/analysis/state.h"
+#include "pawproj/core/error.h"
 #include "pawproj/io/wfset.h"
+#include "pawproj/paw/projector.h"
 
 /* ∫ρ and IPR = Ω ∫ρ² / (∫ρ)² of a density ρ given on n points of a grid
  * (this rank's part; summed over comm), dv the volume per point. */

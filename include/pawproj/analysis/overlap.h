@@ -21,10 +21,10 @@
 #include <complex.h>
 
 #include "pawproj/core/error.h"
-#include "pawproj/par/layout.h"
-#include "pawproj/paw/pawpair.h"
 #include "pawproj/core/pool.h"
 #include "pawproj/io/wfset.h"
+#include "pawproj/par/layout.h"
+#include "pawproj/paw/pawpair.h"
 
 /* Columns of the character array. */
 enum { PP_CHAR_VALENCE, PP_CHAR_CONDUCTION, PP_CHAR_CAPTURED, PP_CHAR_N };

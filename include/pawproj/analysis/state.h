@@ -29,13 +29,13 @@
 #include <complex.h>
 
 #include "pawproj/core/error.h"
+#include "pawproj/io/wavecar.h"
 #include "pawproj/model/pawdata.h"
 #include "pawproj/model/structure.h"
-#include "pawproj/paw/radial.h"
 #include "pawproj/par/rgrid.h"
+#include "pawproj/paw/radial.h"
 #include "pawproj/paw/rsproj.h"
 #include "pawproj/paw/twocentre.h"
-#include "pawproj/io/wavecar.h"
 
 #define PP_STATE_Q1 0.8 /* q_1 / q_2 */
 

@@ -5,9 +5,9 @@
 #ifndef PAWPROJ_SETUPOPTS_H
 #define PAWPROJ_SETUPOPTS_H
 
+#include "pawproj/analysis/gridopt.h"
 #include "pawproj/cli/args.h"
 #include "pawproj/core/error.h"
-#include "pawproj/analysis/gridopt.h"
 #include "pawproj/paw/projmode.h"
 
 /* --datasets, --lreal, --proj-grid. o points into a's strings. */

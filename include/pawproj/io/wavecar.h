@@ -28,8 +28,8 @@
 #include <mpi.h>
 #include <stdint.h>
 
-#include "pawproj/io/bytesrc.h"
 #include "pawproj/core/error.h"
+#include "pawproj/io/bytesrc.h"
 #include "pawproj/model/gvec.h"
 
 typedef struct pp_wavecar {

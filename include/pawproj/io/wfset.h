@@ -13,11 +13,11 @@
 #include <mpi.h>
 #include <stdint.h>
 
-#include "pawproj/io/bytesrc.h"
 #include "pawproj/core/error.h"
-#include "pawproj/par/layout.h"
 #include "pawproj/core/pool.h"
+#include "pawproj/io/bytesrc.h"
 #include "pawproj/io/wavecar.h"
+#include "pawproj/par/layout.h"
 
 typedef struct pp_wfset {
   const pp_wavecar *wc;  /* header of the file (not owned) */

@@ -18,11 +18,11 @@
 
 #include <complex.h>
 
-#include "pawproj/paw/pairterm.h"
 #include "pawproj/io/pawset.h"
+#include "pawproj/model/sitematch.h"
+#include "pawproj/paw/pairterm.h"
 #include "pawproj/paw/projector.h"
 #include "pawproj/paw/rsproj.h"
-#include "pawproj/model/sitematch.h"
 
 typedef struct pp_pawpair {
   pp_structure species;   /* union of both species lists (names only) */

@@ -21,11 +21,11 @@
 #include <complex.h>
 
 #include "pawproj/core/error.h"
+#include "pawproj/io/wavecar.h"
 #include "pawproj/model/pawdata.h"
 #include "pawproj/model/site.h"
 #include "pawproj/model/structure.h"
 #include "pawproj/paw/radial.h"
-#include "pawproj/io/wavecar.h"
 
 struct pp_rsproj;
 

@@ -21,9 +21,9 @@
 #include <complex.h>
 
 #include "pawproj/core/error.h"
+#include "pawproj/io/wavecar.h"
 #include "pawproj/model/pawdata.h"
 #include "pawproj/model/site.h"
-#include "pawproj/io/wavecar.h"
 
 typedef struct pp_rstable {
   int nj, nr;       /* channels, points */

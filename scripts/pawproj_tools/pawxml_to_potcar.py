@@ -14,6 +14,13 @@ with the result (no local potential, no core charge, D_ij = 0):
   "PAW radial sets": grid size, "grid" (A), and per channel "pseudo
   wavefunction" and "ae wavefunction" as r*phi(r), "End of Dataset".
 
+The radial sets are resampled onto a logarithmic grid r_i = r_1 e^(h i)
+(N points, odd, --log-grid), as every VASP POTCAR has: pawproj, like VASP,
+integrates Q_ij by Simpson's rule in the index of that grid. The pseudo wave
+and the difference AE - pseudo are interpolated separately, and the
+difference is set to exactly zero beyond the last radius where it is
+non-zero, so that AE = pseudo outside the sphere, as in the XML.
+
 Conventions (see include/pawproj/io/potcar.h): the reciprocal table is
 f_V(q) = 4 pi a0^(3/2) int r^2 j_l(q r) p(r) dr in A units, so that
 <p|psi> = Omega_A^(-1/2) sum_G C_G i^l Y_lm f_V(|k+G|) e^(i q.R).
@@ -44,7 +51,7 @@ def block(values):
     return "\n".join(lines)
 
 
-def write_set(ds, gmax_A, npts, enmax, src):
+def write_set(ds, gmax_A, npts, enmax, src, nlog=801):
     ch = ds["chans"]
     order = sorted(range(len(ch)), key=lambda j: (ch[j]["l"], j))
     r_b = ds["r"]
@@ -77,16 +84,24 @@ def write_set(ds, gmax_A, npts, enmax, src):
             # cubic interpolation: linear would leave ~2e-4 of the projector's curvature
             out.append(block(CubicSpline(r_b, c["pt"])(rr_A / A0) * A0 ** -1.5))
     keep = r_b > 0
+    r_log = r_b[keep][0] * np.exp(np.arange(nlog) * np.log(r_b[keep][-1] / r_b[keep][0]) / (nlog - 1))
+    r_log[-1] = r_b[keep][-1]
     out.append(" PAW radial sets")
-    out.append("  %d  %.12f" % (int(keep.sum()), rcore_A))
+    out.append("  %d  %.12f" % (nlog, rcore_A))
     out.append(" grid")
-    out.append(block(r_b[keep] * A0))
+    out.append(block(r_log * A0))
     for j in order:
         c = ch[j]
+        u_ps = r_b * c["phit"]
+        du = r_b * (c["phi"] - c["phit"])
+        nz = np.nonzero(du)[0]
+        r_end = r_b[nz[-1]] if len(nz) else 0.0
+        ps = CubicSpline(r_b, u_ps)(r_log)
+        d = np.where(r_log <= r_end, CubicSpline(r_b, du)(r_log), 0.0)
         out.append(" pseudo wavefunction")
-        out.append(block((r_b * c["phit"])[keep] * A0 ** -0.5))
+        out.append(block(ps * A0 ** -0.5))
         out.append(" ae wavefunction")
-        out.append(block((r_b * c["phi"])[keep] * A0 ** -0.5))
+        out.append(block((ps + d) * A0 ** -0.5))
     out.append(" End of Dataset")
     return "\n".join(out) + "\n", order
 
@@ -97,12 +112,14 @@ def main(argv=None):
     ap.add_argument("-o", "--out", required=True, help="POTCAR-layout file to write")
     ap.add_argument("--gmax", type=float, default=15.0, help="reciprocal table cutoff, 1/A (15)")
     ap.add_argument("--npts", type=int, default=100, help="points per projector table (100, as VASP)")
+    ap.add_argument("--log-grid", type=int, default=801,
+                    help="points of the logarithmic radial grid (odd, 801)")
     ap.add_argument("--enmax", type=float, default=250.0, help="ENMAX written to the header, eV")
     ap.add_argument("--order", action="store_true", help="print each POTCAR channel's XML index")
     a = ap.parse_args(argv)
     text = ""
     for path in a.xml:
-        t, order = write_set(read_pawxml(path), a.gmax, a.npts, a.enmax, re.sub(r".*/", "", path))
+        t, order = write_set(read_pawxml(path), a.gmax, a.npts, a.enmax, re.sub(r".*/", "", path), a.log_grid)
         text += t
         if a.order:
             print(" ".join(map(str, order)))

@@ -47,6 +47,7 @@ static void print_text(const pp_dataset *ds, const pp_edges *e, const pp_lreal *
             wc->kfrac[k][1], wc->kfrac[k][2], (long long)wc->npw[k], ds->kweight[k]);
   fprintf(f, "weights     %s\n", ds->weight_source);
   fprintf(f, "LREAL       %s (%s)\n", pp_lreal_name(lr->mode), lr->source);
+  fprintf(f, "projections %s\n", pp_lreal_projections(lr->mode));
   if (lr->grid[0] > 0)
     fprintf(f, "FFT grid    %d × %d × %d (%s)\n", lr->grid[0], lr->grid[1], lr->grid[2], lr->grid_source);
   fprintf(f, "eigenvalues %.4f .. %.4f eV\n", e->emin, e->emax);
@@ -104,6 +105,7 @@ static void print_json(FILE *f, const void *arg) {
   const pp_lreal *lr = ((const info_out *)arg)->lr;
   pp_json_str(&j, "lreal", pp_lreal_name(lr->mode));
   pp_json_str(&j, "lreal_source", lr->source);
+  pp_json_str(&j, "projections", pp_lreal_projections(lr->mode));
   const double grid[3] = {lr->grid[0], lr->grid[1], lr->grid[2]};
   pp_json_num_array(&j, "fft_grid", grid, lr->grid[0] > 0 ? 3 : 0);
   for (int which = 0; which < 2; which++) {

@@ -24,6 +24,20 @@ const char *pp_lreal_name(pp_lreal_mode mode) {
   return "?";
 }
 
+int pp_lreal_real_space(pp_lreal_mode mode) { return mode == PP_LREAL_TRUE; }
+
+const char *pp_lreal_projections(pp_lreal_mode mode) {
+  switch (mode) {
+    case PP_LREAL_FALSE: return "reciprocal-space projectors, as the run used";
+    case PP_LREAL_TRUE: return "real-space projectors (the POTCAR's real-space table), as the run used";
+    case PP_LREAL_AUTO:
+      return "reciprocal-space projectors: VASP re-optimised its real-space projectors for this run and stored "
+             "them nowhere; the reciprocal ones are closer to them (~1e-4) than the POTCAR's real-space table "
+             "(~1e-3); --lreal T forces that table; 'pawproj norms' shows the orthonormality reached";
+  }
+  return "?";
+}
+
 pp_status pp_lreal_parse(const char *text, const char *opt, pp_lreal_mode *mode, pp_err *err) {
   char w[16] = "";
   size_t n = 0;

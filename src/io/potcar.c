@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pawproj/core/textfile.h"
+#include "pawproj/model/quadrature.h"
 
 #define A0 0.529177210903 /* Å per Bohr */
 #define MAXJ 32
@@ -216,8 +217,20 @@ static pp_status read_radial(const src *S, int radial, pp_pawdata *d, pp_err *er
       PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d: radial grid point %d (%g Å) is not positive and "
               "increasing", S->path, S->set, g + 1, d->r[g]);
   }
+  /* VASP's Q_ij: Simpson in the index of its logarithmic grid, dr/di = r_i h
+   * (docs/paw.md). Every POTCAR grid is logarithmic; anything else is not a
+   * POTCAR VASP wrote, and its Q_ij would not be VASP's. */
+  const double hlog = pp_log_grid_step(d->r, ng, 1e-6);
+  if (!(hlog > 0))
+    PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d, line %d: the radial grid is not logarithmic (r_i = r_1 e^{h(i-1)}, "
+            "as in every POTCAR VASP writes)", S->path, S->set, gi + 2);
   for (int g = 0; g < ng; g++) d->r[g] /= A0;
-  /* dr/di: five-point differences (second order at the two ends). */
+  d->drq = malloc(sizeof *d->drq * (size_t)ng);
+  if (!d->drq) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  pp_simpson_index_weights(ng, d->drq);
+  for (int g = 0; g < ng; g++) d->drq[g] *= d->r[g] * hlog;
+  /* dr/di for the other radial integrals: five-point differences (second
+   * order at the two ends). */
   for (int g = 0; g < ng; g++) {
     if (g >= 2 && g < ng - 2)
       d->dr[g] = (d->r[g - 2] - 8 * d->r[g - 1] + 8 * d->r[g + 1] - d->r[g + 2]) / 12;

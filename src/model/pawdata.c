@@ -16,6 +16,7 @@ void pp_pawdata_free(pp_pawdata *d) {
   free(d->phit);
   free(d->pt);
   free(d->Q);
+  free(d->drq);
   memset(d, 0, sizeof *d);
 }
 
@@ -41,6 +42,7 @@ double pp_radial_dot(const pp_pawdata *d, const double *f, const double *g, int 
 }
 
 void pp_pawdata_compute_q(pp_pawdata *d) {
+  const double *w = d->drq ? d->drq : d->dr;
   for (int i = 0; i < d->nj; i++)
     for (int j = 0; j < d->nj; j++) {
       double q = 0;
@@ -48,7 +50,7 @@ void pp_pawdata_compute_q(pp_pawdata *d) {
         const double *pi = d->phi + (size_t)i * d->ng, *pj = d->phi + (size_t)j * d->ng;
         const double *ti = d->phit + (size_t)i * d->ng, *tj = d->phit + (size_t)j * d->ng;
         for (int g = 0; g < d->ng; g++)
-          q += (pi[g] * pj[g] - ti[g] * tj[g]) * d->r[g] * d->r[g] * d->dr[g];
+          q += (pi[g] * pj[g] - ti[g] * tj[g]) * d->r[g] * d->r[g] * w[g];
       }
       d->Q[i * d->nj + j] = q;
     }

@@ -38,7 +38,7 @@ pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double q
   const double qmax = qmax_A * BOHR_A * 1.02 + 0.05;
   for (int s = 0; s < st->nspecies; s++) {
     if (data[s]->nqtab > 0)
-      PP_CALL(pp_ftable_from_table(data[s]->nj, data[s]->qtab, data[s]->nqtab, data[s]->qtab_dq, qmax,
+      PP_CALL(pp_ftable_from_table(data[s]->nj, data[s]->l, data[s]->qtab, data[s]->nqtab, data[s]->qtab_dq,
                                    &paw->table[s], err));
     else
       PP_CALL(pp_ftable_build(data[s], data[s]->pt, data[s]->gcut, qmax, &paw->table[s], err));

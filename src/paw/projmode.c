@@ -16,8 +16,9 @@ pp_status pp_projmode_setup(const char *dir, const char *lreal_opt, const int gr
     PP_CALL(pp_lreal_parse(lreal_opt, "--lreal", &pm->lr.mode, err));
     snprintf(pm->lr.source, sizeof pm->lr.source, "--lreal %s", lreal_opt);
   }
-  if (pm->lr.mode == PP_LREAL_FALSE) {
-    snprintf(pm->desc, sizeof pm->desc, "LREAL = .FALSE. (%s): reciprocal-space projectors", pm->lr.source);
+  if (!pp_lreal_real_space(pm->lr.mode)) {
+    snprintf(pm->desc, sizeof pm->desc, "LREAL = %s (%s): %s", pp_lreal_name(pm->lr.mode), pm->lr.source,
+             pp_lreal_projections(pm->lr.mode));
     return PP_OK;
   }
   int grid[3];
@@ -36,13 +37,8 @@ pp_status pp_projmode_setup(const char *dir, const char *lreal_opt, const int gr
   PP_CALL(pp_rsproj_setup(data, nspecies, grid, &pm->rs, err));
   pm->real_space = 1;
   snprintf(pm->desc, sizeof pm->desc,
-           "LREAL = %s (%s): real-space projectors on the %d × %d × %d grid (%s)%s", pp_lreal_name(pm->lr.mode),
-           pm->lr.source, grid[0], grid[1], grid[2], gsrc,
-           pm->lr.mode == PP_LREAL_AUTO
-               ? "\n  warning: with LREAL = Auto VASP re-optimised its real-space projectors for this run and "
-                 "stored them nowhere; the POTCAR's real-space table is the closest representation, so AE norms "
-                 "may be off by ~1e-3 ('pawproj norms' shows by how much)"
-               : "");
+           "LREAL = %s (%s): real-space projectors on the %d × %d × %d grid (%s)", pp_lreal_name(pm->lr.mode),
+           pm->lr.source, grid[0], grid[1], grid[2], gsrc);
   return PP_OK;
 }
 

@@ -3,6 +3,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/model/quadrature.h"
 
 double pp_sph_bessel(int l, double x) {
   /* The power series where upward recurrence would lose digits (x < l);
@@ -40,6 +43,7 @@ double pp_sph_bessel(int l, double x) {
  * zero-filled: 0 <= q <= qmax plus the interpolation stencil. */
 static int ftable_alloc(pp_ftable *t, int nj, double qmax) {
   t->nj = nj;
+  t->parity = NULL;
   t->dq = 0.004;
   t->nq = (int)(qmax / t->dq) + 4;
   t->f = calloc((size_t)nj * (size_t)t->nq, sizeof *t->f);
@@ -66,6 +70,7 @@ pp_status pp_ftable_build(const pp_pawdata *d, const double *fn, int gcut, doubl
 }
 
 double pp_ftable_eval(const pp_ftable *t, int j, double q) {
+  if (t->parity) return pp_vasp_interp4(t->f + (size_t)j * t->nq, t->nq, t->parity[j], q / t->dq);
   const double x = q / t->dq;
   int i = (int)x - 1;
   if (i < 0) i = 0;
@@ -78,45 +83,26 @@ double pp_ftable_eval(const pp_ftable *t, int j, double q) {
   return w0 * f[0] + w1 * f[1] + w2 * f[2] + w3 * f[3];
 }
 
-pp_status pp_ftable_from_table(int nj, const double *tab, int n, double dq, double qmax,
+pp_status pp_ftable_from_table(int nj, const int *l, const double *tab, int n, double dq,
                                pp_ftable *t, pp_err *err) {
   if (n < 4 || !(dq > 0)) PP_FAIL(err, PP_ERR_FORMAT, "projector table of %d points: need at least 4", n);
-  const int ok = ftable_alloc(t, nj, qmax);
-  double *m = malloc(sizeof *m * 2 * (size_t)n);
-  if (!ok || !m) {
-    free(m);
+  t->nj = nj, t->nq = n, t->dq = dq;
+  t->f = malloc(sizeof *t->f * (size_t)nj * (size_t)n);
+  t->parity = malloc(sizeof *t->parity * (size_t)nj);
+  if (!t->f || !t->parity) {
+    pp_ftable_free(t);
     PP_FAIL(err, PP_ERR_NOMEM, "out of memory for a projector table");
   }
-  double *c = m + n;
-  for (int j = 0; j < nj; j++) {
-    const double *y = tab + (size_t)j * n;
-    /* Natural cubic spline (second derivatives m, m_0 = m_{n-1} = 0):
-     * tridiagonal system (1, 4, 1)·m = 6 Δ²y / dq², Thomas algorithm. */
-    m[0] = m[n - 1] = 0;
-    c[0] = 0;
-    for (int i = 1; i < n - 1; i++) {
-      const double rhs = 6 * (y[i + 1] - 2 * y[i] + y[i - 1]) / (dq * dq);
-      const double den = 4 - c[i - 1];
-      c[i] = 1 / den;
-      m[i] = (rhs - m[i - 1]) / den;
-    }
-    for (int i = n - 3; i >= 1; i--) m[i] -= c[i] * m[i + 1];
-    for (int iq = 0; iq < t->nq; iq++) {
-      const double x = iq * t->dq / dq;
-      const int i = (int)x;
-      if (i >= n - 1) break; /* zero beyond the table, as VASP */
-      const double b = x - i, a = 1 - b;
-      t->f[(size_t)j * t->nq + iq] =
-          a * y[i] + b * y[i + 1] + ((a * a * a - a) * m[i] + (b * b * b - b) * m[i + 1]) * dq * dq / 6;
-    }
-  }
-  free(m);
+  memcpy(t->f, tab, sizeof *t->f * (size_t)nj * (size_t)n);
+  for (int j = 0; j < nj; j++) t->parity[j] = l[j] % 2 ? -1 : 1;
   return PP_OK;
 }
 
 void pp_ftable_free(pp_ftable *t) {
   free(t->f);
+  free(t->parity);
   t->f = NULL;
+  t->parity = NULL;
 }
 
 void pp_gauss_legendre(int n, double *x, double *w) {

@@ -66,8 +66,26 @@ p = run(["norms", si8, "--lreal", "T", "--proj-grid", "20,20"], check=False)
 c.check(p.returncode != 0 and "--proj-grid" in p.stderr, "bad --proj-grid: %s" % p.stderr.strip())
 out = run(["norms", si8, "--json", "-"]).stdout
 c.check(json.loads(out)["lreal"] == ".FALSE.", "the shipped example (no OUTCAR) defaults to .FALSE.")
-p = run(["norms", si8, "--lreal", "Auto", "--proj-grid", "24,24,24"])
-c.check("warning" in p.stderr and "Auto" in p.stderr, "Auto is announced with a warning: %s" % p.stderr.strip())
+# Auto: VASP's optimised real-space projectors are stored nowhere, so the
+# reciprocal ones are used (lreal.h), said so, and give the same numbers as
+# .FALSE.; --lreal T still forces the real-space table.
+p = run(["norms", si8, "--lreal", "Auto", "--proj-grid", "24,24,24", "--json", "-"])
+c.check("Auto" in p.stderr and "reciprocal-space projectors" in p.stderr and "--lreal T" in p.stderr,
+        "--lreal Auto is announced as reciprocal, with the way to force real space: %s" % p.stderr.strip())
+c.check(json.loads(p.stdout)["bands"] == json.loads(out)["bands"], "--lreal Auto: norms equal those of .FALSE.")
+with tempfile.TemporaryDirectory() as tmp:
+    run_dir = os.path.join(tmp, "run")
+    shutil.copytree(si8, run_dir)
+    with open(os.path.join(run_dir, "OUTCAR"), "w") as f:
+        f.write(" vasp.6.3.0 18Jan22 (build Mar 11 2022 13:48:16) complex\n"
+                "   LREAL  =      T    real-space projection\n"
+                " Optimization of the real space projectors (new method)\n")
+    info = run_json(["info", run_dir])
+    c.check(info["lreal"] == "Auto" and info["projections"].startswith("reciprocal-space"),
+            "an Auto run (OUTCAR): info says reciprocal-space projections: %s / %s" % (info["lreal"], info["projections"]))
+    p = run(["norms", run_dir, "--json", "-"])
+    c.check(json.loads(p.stdout)["bands"] == json.loads(out)["bands"] and "reciprocal-space" in p.stderr,
+            "an Auto run (OUTCAR): norms take the reciprocal path and say so: %s" % p.stderr.strip())
 
 
 def projections(tmp, tag, extra, nranks=1):

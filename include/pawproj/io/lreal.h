@@ -40,6 +40,19 @@ pp_status pp_lreal_parse(const char *text, const char *opt, pp_lreal_mode *mode,
 
 const char *pp_lreal_name(pp_lreal_mode mode);
 
+/* The projector representation pawproj applies for a mode: real space
+ * (the POTCAR's real-space table) for .TRUE. only. For Auto VASP
+ * re-optimised its real-space projectors inside the run and stored them
+ * nowhere; the reciprocal ones, with VASP's interpolation of the POTCAR's
+ * table, reproduce VASP's projections to ~1e-4 and orthonormality to ~2e-7
+ * (H), the POTCAR's real-space table only to ~1e-3 (docs/paw.md). So Auto
+ * is projected in reciprocal space; `--lreal T` forces the real-space
+ * table. */
+int pp_lreal_real_space(pp_lreal_mode mode);
+
+/* One line saying which representation that is, and why (for info/norms). */
+const char *pp_lreal_projections(pp_lreal_mode mode);
+
 /* VASP's default FFT grid for ENCUT (eV) and a lattice in Å: per axis the
  * smallest even n >= factor · G_cut |a_i| / 2π with prime factors 2, 3, 5,
  * 7 (factor 3 for PREC = Normal, 4 for Accurate/High). */

@@ -8,6 +8,10 @@
  * reciprocal table runs over q_i = i·GMAX/n with GMAX on the line before
  * the first "Non local Part"); and the "PAW radial sets": the radial grid
  * and per channel the pseudo and AE partial waves (stored as r·φ(r)).
+ * The grid must be logarithmic, as VASP writes it: Q_ij is then VASP's
+ * Simpson sum in the grid index (pawdata.h drq, docs/paw.md §4); the
+ * reciprocal table is kept as it is and evaluated with VASP's 4-point
+ * interpolation (radial.h).
  *
  * Units in the file are VASP's (Å, eV). The reciprocal table f_V obeys
  *   <p̃|ψ̃> = Ω_Å^{-1/2} Σ_G C_G i^l Y_lm(q̂) f_V(|q|) e^{i q·R},

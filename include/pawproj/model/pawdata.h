@@ -31,6 +31,9 @@ typedef struct pp_pawdata {
   int nproj;           /* Σ_j (2 l_j + 1) */
   int lmax;            /* largest l */
   double *Q;           /* radial overlaps, (nj, nj), zero for l_i != l_j */
+  double *drq;         /* weights of the Q_ij sum, Bohr, (ng); NULL: dr. A POTCAR's
+                        * are VASP's (Simpson in the index of its logarithmic grid,
+                        * dr/di = r_i h), so that Q_ij is the one VASP used */
   /* Projector form factors as tabulated by the file, or nqtab = 0:
    * f_j(q_i) = ∫ r² j_l(q_i r) p̃_j(r) dr at q_i = i·qtab_dq (Bohr⁻¹),
    * zero beyond the table (POTCAR: LREAL = .FALSE. representation). */
@@ -56,7 +59,8 @@ void pp_pawdata_free(pp_pawdata *d);
  * out must not alias p. */
 void pp_pawdata_apply_q(const pp_pawdata *d, const double _Complex *p, double _Complex *out);
 
-/* Q_ij from the partial waves on the grid (every reader calls it). */
+/* Q_ij = Σ_g (φ_i φ_j − φ̃_i φ̃_j) r_g² w_g with w = drq, else dr (every
+ * reader calls it). */
 void pp_pawdata_compute_q(pp_pawdata *d);
 
 /* Δφ_j = φ_j − φ̃_j on the grid, (nj, ng), malloc'd (NULL: out of memory). */

@@ -1,10 +1,11 @@
 /* projmode.h — the projector representation a command uses for one run
- * directory: LREAL from --lreal or detected (lreal.h), and for .TRUE. /
- * Auto the real-space projectors (rsproj.h) on the grid from --proj-grid,
- * else the run's own grid (OUTCAR / vasprun.xml), else VASP's default for
- * ENCUT at PREC = Normal. Every choice is stated in `desc`, printed by the
- * commands, with a warning for Auto (VASP's re-optimised projectors are not
- * stored anywhere; the POTCAR's real-space table is the closest there is). */
+ * directory: LREAL from --lreal or detected (lreal.h); for .TRUE. the
+ * real-space projectors (rsproj.h) on the grid from --proj-grid, else the
+ * run's own grid (OUTCAR / vasprun.xml), else VASP's default for ENCUT at
+ * PREC = Normal; for .FALSE. and Auto the reciprocal-space ones (Auto: VASP's
+ * re-optimised real-space projectors are stored nowhere and the reciprocal
+ * ones are the closer representation, lreal.h). Every choice is stated in
+ * `desc`, printed by the commands. */
 #ifndef PAWPROJ_PROJMODE_H
 #define PAWPROJ_PROJMODE_H
 
@@ -17,7 +18,7 @@
 
 typedef struct pp_projmode {
   pp_lreal lr;
-  int real_space;      /* 1 for .TRUE. / Auto: rs is set up */
+  int real_space;      /* 1 for .TRUE. (pp_lreal_real_space): rs is set up */
   pp_rsproj rs;
   char desc[9000];     /* one paragraph for the log */
 } pp_projmode;

@@ -15,6 +15,9 @@ typedef struct pp_ftable {
   int nq;      /* q points, q_i = i·dq */
   double dq;   /* spacing, Bohr⁻¹ */
   double *f;   /* form factors, Bohr^{3/2}, (nj, nq) */
+  int *parity; /* (nj): (−1)^l of each channel for a POTCAR's own table,
+                * evaluated as VASP does (pp_vasp_interp4); NULL: a fine
+                * table of ours, evaluated by 4-point Lagrange */
 } pp_ftable;
 
 /* Tabulates f_j(q) = ∫ r² j_l(qr) fn_j(r) dr for 0 <= q <= qmax (Bohr⁻¹),
@@ -22,13 +25,15 @@ typedef struct pp_ftable {
 pp_status pp_ftable_build(const pp_pawdata *d, const double *fn, int gcut, double qmax,
                           pp_ftable *t, pp_err *err);
 
-/* The same table from one given on q_i = i·dq, i < n (a POTCAR's
- * reciprocal projectors): natural cubic spline through the points, as
- * VASP interpolates it, zero beyond the last point. */
-pp_status pp_ftable_from_table(int nj, const double *tab, int n, double dq, double qmax,
+/* The table given on q_i = i·dq, i < n (a POTCAR's reciprocal projectors,
+ * channel j of angular momentum l[j]), kept as it is and evaluated exactly
+ * as VASP evaluates it: pp_vasp_interp4 (quadrature.h), zero from
+ * i ≥ n − 3 on. */
+pp_status pp_ftable_from_table(int nj, const int *l, const double *tab, int n, double dq,
                                pp_ftable *t, pp_err *err);
 
-/* f_j(q) by 4-point Lagrange interpolation (error ~1e-9 relative). */
+/* f_j(q): a POTCAR table as VASP interpolates it; one of ours by 4-point
+ * Lagrange on its fine grid (error ~1e-9 relative). */
 double pp_ftable_eval(const pp_ftable *t, int j, double q);
 
 void pp_ftable_free(pp_ftable *t);

@@ -7,17 +7,21 @@
 #include <sys/stat.h>
 
 #include "pawproj/core/agree.h"
+#include "pawproj/core/outfile.h"
 #include "pawproj/core/textfile.h"
 
 typedef enum { ROLE_OUT, ROLE_OUT_STEM, ROLE_IN_RUN, ROLE_IN_DATASETS } role;
 
-/* Every option of any command that names a path, with its role. */
+/* Every option of any command that names a path, with its role; `stream`:
+ * the output may be a stream (/dev/stdout, a FIFO: text written in place,
+ * outfile.h) rather than a file renamed into place (HDF5, volumetric). */
 static const struct {
   const char *name;
   role r;
+  int stream;
 } path_options[] = {
-    {"json", ROLE_OUT},      {"h5", ROLE_OUT},          {"output", ROLE_OUT_STEM},
-    {"bulk", ROLE_IN_RUN},   {"defect", ROLE_IN_RUN},   {"datasets", ROLE_IN_DATASETS},
+    {"json", ROLE_OUT, 1},     {"h5", ROLE_OUT, 0},        {"output", ROLE_OUT_STEM, 0},
+    {"bulk", ROLE_IN_RUN, 0},  {"defect", ROLE_IN_RUN, 0}, {"datasets", ROLE_IN_DATASETS, 0},
 };
 #define NPATH_OPTIONS (int)(sizeof path_options / sizeof path_options[0])
 
@@ -159,6 +163,12 @@ static int find_role(const char *name, role *r) {
   return 0;
 }
 
+static int stream_ok(const char *name) {
+  for (int i = 0; i < NPATH_OPTIONS; i++)
+    if (strcmp(path_options[i].name, name) == 0) return path_options[i].stream;
+  return 0;
+}
+
 static int names_path(const char *metavar) {
   static const char *kinds[] = {"FILE", "DIR", "PREFIX", "SPEC"};
   for (size_t i = 0; metavar && i < sizeof kinds / sizeof kinds[0]; i++)
@@ -189,6 +199,13 @@ static pp_status collect_inputs(const pp_ctx *ctx, const pp_optdef *defs, const 
 /* Refuses out (the value of --opt) if it is, or as a stem would write over, an input. */
 static pp_status check_output(const in_set *s, const char *opt, const char *out, int stem, pp_err *err) {
   struct stat st;
+  /* Renaming a finished file over a device or a link would replace the
+   * device or the link itself (outfile.h). */
+  if (pp_outfile_is_stream(out)) {
+    if (stream_ok(opt)) return PP_OK;
+    PP_FAIL(err, PP_ERR_ARG, "--%s %s: not a regular file; this output is written as NAME.partial and renamed, "
+            "so it needs a file name", opt, out);
+  }
   if (stat(out, &st) == 0) {
     if (S_ISDIR(st.st_mode))
       PP_FAIL(err, PP_ERR_ARG, "--%s %s: is a directory; give a file name", opt, out);
@@ -197,6 +214,9 @@ static pp_status check_output(const in_set *s, const char *opt, const char *out,
         PP_FAIL(err, PP_ERR_ARG, "--%s %s: refused, this is an input of the run (%s); outputs never overwrite "
                 "inputs, choose another path", opt, out, s->v[i].shown);
   }
+  if (lstat(out, &st) == 0 && S_ISLNK(st.st_mode))
+    PP_FAIL(err, PP_ERR_ARG, "--%s %s: is a symbolic link; outputs are renamed into place, which would replace "
+            "the link: give the file it points to", opt, out);
   if (!stem) return PP_OK;
   char dir[PP_PATH_MAX], base[256];
   split_path(out, dir, sizeof dir, base, sizeof base);

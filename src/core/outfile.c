@@ -4,12 +4,24 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+int pp_outfile_is_stream(const char *path) {
+  if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) return 1;
+  struct stat st;
+  return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
 
 pp_status pp_outfile_open(const char *path, pp_outfile *o, pp_err *err) {
   memset(o, 0, sizeof *o);
   snprintf(o->path, sizeof o->path, "%s", path);
   if (strcmp(path, "-") == 0) {
     o->f = stdout;
+    return PP_OK;
+  }
+  if (pp_outfile_is_stream(path)) { /* written in place, never renamed over */
+    o->f = fopen(path, "w");
+    if (!o->f) PP_FAIL(err, PP_ERR_IO, "%s: cannot open for writing: %s", path, strerror(errno));
     return PP_OK;
   }
   snprintf(o->partial, sizeof o->partial, "%s.partial", path);
@@ -22,9 +34,10 @@ pp_status pp_outfile_open(const char *path, pp_outfile *o, pp_err *err) {
 
 pp_status pp_outfile_commit(pp_outfile *o, pp_err *err) {
   if (!o->f) return PP_OK;
-  if (o->f == stdout) {
-    fflush(stdout);
+  if (o->f == stdout || !o->partial[0]) {
+    const int bad = (fflush(o->f) != 0) | ferror(o->f) | (o->f != stdout && fclose(o->f) != 0);
     o->f = NULL;
+    if (bad) PP_FAIL(err, PP_ERR_IO, "%s: write failed (disk full?)", o->path);
     return PP_OK;
   }
   const int bad = ferror(o->f) | (fclose(o->f) != 0);
@@ -45,7 +58,7 @@ void pp_outfile_abort(pp_outfile *o) {
   if (!o->f) return;
   if (o->f != stdout) {
     fclose(o->f);
-    remove(o->partial);
+    if (o->partial[0]) remove(o->partial);
   }
   o->f = NULL;
 }

@@ -16,8 +16,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
+import threading
 
 from common import Checker, REPO, env, pawproj_exe, run
 
@@ -115,6 +117,29 @@ expect_refused("project --json X --h5 X", ["project", "--bulk", run_dir, "--defe
                                           "--json", same, "--h5", os.path.join(tmp, ".", "same.out")],
                needle="name the same file")
 c.check(not os.path.exists(same), "refused run wrote nothing under the shared name")
+
+# Streams and links: renaming a finished file over them would replace the
+# FIFO (or device) or the link itself. A FIFO takes JSON in place; HDF5 and
+# volumetric outputs, which are renamed into place, refuse it; a link is
+# refused.
+fifo = os.path.join(tmp, "fifo")
+os.mkfifo(fifo)
+got = []
+reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+reader.start()
+p = run(["info", run_dir, "--json", fifo], check=False)
+reader.join(timeout=60)
+c.check(p.returncode == 0 and stat.S_ISFIFO(os.stat(fifo).st_mode) and got and json.loads(got[0])["nbands"] > 0,
+        "info --json FIFO: JSON written into the FIFO, which is still a FIFO (exit %d, %r)" % (p.returncode, p.stderr))
+expect_refused("project --h5 FIFO", ["project", "--bulk", run_dir, "--defect", run_dir, "--h5", fifo],
+               needle="not a regular file")
+c.check(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO is still a FIFO")
+target = os.path.join(tmp, "target.json")
+open(target, "w").write("{}")
+os.symlink(target, os.path.join(tmp, "link.json"))
+expect_refused("info --json LINK", ["info", run_dir, "--json", os.path.join(tmp, "link.json")],
+               needle="symbolic link")
+c.check(os.path.islink(os.path.join(tmp, "link.json")) and open(target).read() == "{}", "link and target untouched")
 
 # Control: the guard lets a fresh output through, and a repeated run replace its own output.
 fresh = os.path.join(tmp, "info.json")

@@ -10,7 +10,11 @@
  *   - a stem output (--output of density and state, which writes STEM,
  *     STEM.h5, STEM.cube, STEM_REAL.vasp, ...) shares its directory with an
  *     input named STEM, STEM.* or STEM_*;
- *   - an output names an existing directory, or two outputs name one file.
+ *   - an output names an existing directory or a symbolic link (renaming
+ *     the finished file would replace the link), or two outputs name one
+ *     file;
+ *   - an HDF5 or stem output names a stream (a device, a FIFO: outfile.h);
+ *     --json may, and is then written in place.
  * The inputs of a run are its positional arguments and the values of
  * --bulk / --defect (a WAVECAR file, or a run directory) with the files
  * pawproj may read beside them (WAVECAR*, CONTCAR, POSCAR, POTCAR, OUTCAR,

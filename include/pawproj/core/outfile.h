@@ -2,7 +2,10 @@
  *
  * A result is written to "<path>.partial" and renamed to <path> only by
  * pp_outfile_commit; pp_outfile_abort removes the partial file. "-" means
- * stdout (no renaming). Used for every text output (JSON, YAML).
+ * stdout, and a stream target (pp_outfile_is_stream: /dev/stdout, a FIFO,
+ * /dev/null) is written in place: renaming a file over a device would
+ * destroy it. Every write error is reported at commit, for streams too
+ * (/dev/full). Used for every text output (JSON, YAML).
  */
 #ifndef PAWPROJ_OUTFILE_H
 #define PAWPROJ_OUTFILE_H
@@ -16,6 +19,11 @@ typedef struct pp_outfile {
   char partial[4200];  /* name while being written */
   FILE *f;             /* the stream to write to */
 } pp_outfile;
+
+/* 1 if path names a stream rather than a file to replace: it exists and is
+ * not a regular file (after following links), or it lies under /dev/ or
+ * /proc/. */
+int pp_outfile_is_stream(const char *path);
 
 pp_status pp_outfile_open(const char *path, pp_outfile *o, pp_err *err);
 

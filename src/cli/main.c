@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pawproj/cli/args.h"
 #include "pawproj/cli/commands.h"
 #include "pawproj/core/ctx.h"
+#include "pawproj/io/h5out.h"
 
 typedef pp_status (*command_fn)(pp_ctx *, int, char **);
 
@@ -137,6 +139,10 @@ int main(int argc, char **argv) {
   }
   pp_pools_destroy(&ctx.pools);
   fflush(stdout);
+  if (pp_h5_library_close()) { /* see h5out.h: MPI_Finalize would crash */
+    fflush(stderr);
+    _exit(st == PP_OK ? 1 : (st == PP_ERR_ARG ? 2 : 1));
+  }
   MPI_Finalize();
   return st == PP_OK ? 0 : (st == PP_ERR_ARG ? 2 : 1);
 }

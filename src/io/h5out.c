@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err) {
   memset(h, 0, sizeof *h);
@@ -135,13 +136,31 @@ pp_status pp_h5_write_double_blocks(pp_h5 *h, const char *name, const hsize_t di
   return write_blocks(h, name, H5T_NATIVE_DOUBLE, dims, nblocks, start, count, buf, &dummy, units, err);
 }
 
+int pp_h5_library_close(void) {
+  if (H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE) > 0) return 1;
+  H5close();
+  return 0;
+}
+
 pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err) {
   if (h->ctype >= 0) H5Tclose(h->ctype);
   h->ctype = H5I_INVALID_HID;
   if (h->file < 0) return PP_OK;
+  /* A close that fails (a full disk) leaves the file half-open inside HDF5
+   * (pp_h5_library_close). To make that rarer the metadata is flushed
+   * first; if that or any write failed, the partial file, discarded anyway,
+   * is emptied, which frees space for the close. */
+  int good = 0, all = 0;
+  if (ok) good = H5Fflush(h->file, H5F_SCOPE_LOCAL) >= 0;
+  MPI_Allreduce(&good, &all, 1, MPI_INT, MPI_MIN, h->comm);
+  if (!all) {
+    if (h->rank == 0 && truncate(h->partial, 0) != 0) { /* nothing more to free */
+    }
+    MPI_Barrier(h->comm);
+  }
   herr_t rc = H5Fclose(h->file);
   h->file = H5I_INVALID_HID;
-  int good = rc >= 0, all = 0;
+  good = rc >= 0 && all;
   MPI_Allreduce(&good, &all, 1, MPI_INT, MPI_MIN, h->comm);
   pp_status st = PP_OK;
   if (h->rank == 0) {

@@ -57,4 +57,11 @@ pp_status pp_h5_write_double_blocks(pp_h5 *h, const char *name, const hsize_t di
 /* Closes; ok = 1 renames the partial file into place, 0 removes it. */
 pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err);
 
+/* Shuts the HDF5 library down; called once before MPI_Finalize. Returns 1
+ * (and leaves HDF5 alone) if a file whose close failed (a full disk) is
+ * still open inside HDF5: HDF5's shutdown, which MPI_Finalize also runs,
+ * crashes on such a file (HDF5 1.10), so the caller must then exit without
+ * MPI_Finalize, having reported the failure. */
+int pp_h5_library_close(void);
+
 #endif

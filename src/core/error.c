@@ -1,4 +1,4 @@
-/* error.c — the pp_err record (see include/pawproj/error.h). */
+/* error.c — the pp_err record (see include/pawproj/core/error.h). */
 #include "pawproj/core/error.h"
 
 #include <stdarg.h>

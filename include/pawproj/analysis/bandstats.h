@@ -11,7 +11,8 @@
 typedef struct pp_edges {
   double vbm;      /* highest occupied eigenvalue, eV (-inf if none) */
   double cbm;      /* lowest empty eigenvalue, eV (+inf if none) */
-  double gap;      /* max(cbm - vbm, 0), eV; 0 when bands overlap */
+  double gap;      /* max(cbm - vbm, 0), eV; 0 when bands overlap;
+                      NaN when vbm or cbm is missing (infinite) */
   double emin, emax; /* eigenvalue range, eV */
   int nocc[2];     /* per spin: most bands with occ > 0.5 at any k */
 } pp_edges;

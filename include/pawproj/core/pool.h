@@ -15,7 +15,8 @@
  *     pool, need, budget). pp_pools_check_budget lets a stage test its whole
  *     need up front.
  * Each pool records its peak bytes; the registry keeps one record per
- * released pool for the per-stage memory report (see memreport.h).
+ * released pool for the per-stage memory report (pp_memreport_print,
+ * declared in core/ctx.h).
  */
 #ifndef PAWPROJ_POOL_H
 #define PAWPROJ_POOL_H

@@ -1,7 +1,8 @@
 /* lreal.h — which projector representation a VASP run used, and on which
  * real-space grid.
  *
- * A WAVECAR is orthonormal (DESIGN §1) only with the projectors of the run
+ * A WAVECAR is orthonormal in the PAW metric (<ψ̃_m|ψ̃_n> + Σ P*_m Q P_n =
+ * δ_mn; docs/paw.md) only with the projectors of the run
  * that wrote it: LREAL = .FALSE. → the POTCAR's reciprocal-space table;
  * .TRUE. → its real-space table applied on the wavefunction FFT grid
  * (NGX, NGY, NGZ); Auto (also On) → real-space projectors VASP re-optimises

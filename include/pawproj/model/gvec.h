@@ -31,7 +31,7 @@ typedef enum pp_variant {
   PP_VARIANT_NONCOLLINEAR
 } pp_variant;
 
-/* ħ²/2m in eV·Å² expressed as VASP's constant: E = |q|²/PP_HSQ2M_INV. */
+/* 2m/ħ² in Å⁻²/eV as VASP's constant: E = |q|²/PP_VASP_C (q in Å⁻¹, E in eV). */
 #define PP_VASP_C 0.262465831
 
 /* "standard", "gamma-x", "gamma-z", "noncollinear" ("auto" for AUTO). */

@@ -8,7 +8,8 @@
  * no projector on the radial grid but its own reciprocal-space table
  * (qtab), which is what VASP applies with LREAL = .FALSE. Channels j are in the order of
  * <valence_states>; projector index i runs over (j, m), m = −l..l in the
- * real-harmonic order of ylm.h, so nproj = Σ_j (2 l_j + 1).
+ * real-harmonic order of pp_ylm (paw/radial.h; GPAW's and VASP's: l=1: y,
+ * z, x; l=2: xy, yz, 3z²−r², zx, x²−y²), so nproj = Σ_j (2 l_j + 1).
  */
 #ifndef PAWPROJ_PAWDATA_H
 #define PAWPROJ_PAWDATA_H

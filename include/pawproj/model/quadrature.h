@@ -1,7 +1,8 @@
 /* quadrature.h — the two pieces of VASP's numerics that projections and
  * PAW overlaps must follow exactly to reproduce VASP's orthonormality
- * (docs/paw.md §VASP-exact): Simpson's rule in the index of a radial grid,
- * and VASP's local 4-point interpolation of a uniformly tabulated function. */
+ * (docs/paw.md §4, VASP-exact numerics): Simpson's rule in the index of a
+ * radial grid, and VASP's local 4-point interpolation of a uniformly
+ * tabulated function. */
 #ifndef PAWPROJ_QUADRATURE_H
 #define PAWPROJ_QUADRATURE_H
 

@@ -1,5 +1,6 @@
 /* rgrid.h — a real-space grid distributed in z-slabs over a communicator,
- * with its FFTW-MPI transform from plane-wave coefficients (DESIGN §3).
+ * with its FFTW-MPI transform from plane-wave coefficients (distribution
+ * and file writing: docs/realspace.md, "Distribution").
  *
  * The grid is n[0] × n[1] × n[2] points r = (i/n0, j/n1, l/n2) in
  * fractional coordinates; a rank holds planes l in [z0, z0 + nzl), stored

@@ -1,5 +1,6 @@
 /* pawpair.h — the PAW terms of the all-electron overlap between the bands
- * of a bulk (B) and a defect (D) structure in the same cell (DESIGN §1):
+ * of a bulk (B) and a defect (D) structure in the same cell (docs/paw.md §1,
+ * with how each term was checked):
  *
  *  <ψ^B_m|ψ^D_n> = <ψ̃^B_m|ψ̃^D_n>
  *     + Σ_{a matched} P^B*_am Q^a P^D_an

@@ -2,10 +2,12 @@
  *
  *   P_ani = (4π/√Ω) Σ_G C_nG · i^l · Y_lm(q̂) · e^{i q·R_a} · f_j(|q|),   q = k+G
  *
- * (Ω, q, R in Bohr units; f_j from radial.h). Per k-point the G table, |q|,
- * the harmonics and the form factors per species are set up once
- * (pp_projk_setup); then each atom's projector matrix (nproj_a × npw) is
- * built and applied to all local bands with one ZGEMM, one atom at a time,
+ * (Ω, q, R in Bohr units; f_j from radial.h). Each call (one k-point)
+ * builds the G table and |q| once, and per species the harmonics times the
+ * form factors once, shared by its atoms; nothing is kept between calls
+ * (no per-k-point plan object yet, docs/architecture.md). Then the
+ * projector rows of a block of consecutive atoms (up to 256 rows, 96 MiB)
+ * are built and applied to all local bands with one ZGEMM, block by block,
  * so the full projector matrix never exists. Gamma-only files: the stored
  * half sphere holds √2·c(G), the projections are real. Noncollinear files:
  * each spinor component is projected separately.

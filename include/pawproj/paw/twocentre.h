@@ -2,7 +2,7 @@
  *
  *   M_ij = ∫ f^a_i(r − R_a) f^b_j(r − R_b) d³r,   f_i(r) = u_j(|r|) Y_lm(r̂),
  *
- * (i runs over (j, m) as pawdata.h orders projectors; real Y_lm of ylm in
+ * (i runs over (j, m) as pawdata.h orders projectors; real Y_lm of pp_ylm in
  * radial.h) by the spherical Bessel transform F_j(q) = ∫ r² j_l(qr) u_j(r) dr:
  *
  *   M_ij = (2/π) Σ_L i^{l_i − l_j + L} (2L+1) c_L ∫ q² F_i(q) F_j(q) j_L(q|R|) dq,

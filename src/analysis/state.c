@@ -48,6 +48,7 @@ pp_status pp_state_tables(const pp_pawdata *const *data, int nspecies, pp_tcradi
     double *u = pp_pawdata_dphi(data[s]);
     if (!u) {
       pp_state_tables_free(*tabs, nspecies);
+      *tabs = NULL;
       PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
     }
     /* To 100 Bohr⁻¹: the tail beyond is ~1e-6 of the s channel (docs/paw.md). */
@@ -55,6 +56,7 @@ pp_status pp_state_tables(const pp_pawdata *const *data, int nspecies, pp_tcradi
     free(u);
     if (st != PP_OK) {
       pp_state_tables_free(*tabs, nspecies);
+      *tabs = NULL;
       return st;
     }
   }

@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "pawproj/core/error.h"
 #include "pawproj/core/pool.h"

@@ -1,0 +1,63 @@
+/* densityrefine.c — the grid refined for an all-electron density (see
+ * densitypass.h). */
+#include "pawproj/analysis/densitypass.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pawproj/io/wfset.h"
+
+typedef struct occ_arg {
+  const pp_tcradial *tabs;
+  const pp_structure *cell;
+  const double complex *D;
+  double electrons;
+} occ_arg;
+
+static double density_loss(void *arg, double q2) {
+  const occ_arg *o = arg;
+  return pp_state_deficit_occ(o->tabs, o->cell, o->D, q2) / o->electrons;
+}
+
+pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid[3], char *source, size_t n,
+                            pp_err *err) {
+  const pp_wavecar *wc = &p->ds->wc;
+  const pp_structure *cell = &p->ds->structure;
+  const pp_layout *lay = p->lay;
+  int np_s[64] = {0};
+  size_t nd = 0;
+  for (int s = 0; s < cell->nspecies && s < 64; s++) np_s[s] = p->set->ptr[s]->nproj;
+  for (int a = 0; a < cell->natoms; a++) nd += (size_t)np_s[cell->type[a]] * np_s[cell->type[a]];
+  double complex *D = calloc(nd + 1, sizeof *D);
+  pp_tcradial *tabs = NULL;
+  pp_status st = PP_OK;
+  if (!D) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  for (int item = 0; item < lay->nitems; item++) {
+    if (!pp_layout_owns_item(lay, item)) continue;
+    const int s = item / wc->nkpts, k = item % wc->nkpts;
+    for (int b = p->lo; b < p->hi; b++) {
+      const double w = pp_density_weight(p, s, k, b);
+      if (w == 0) continue;
+      PP_TRY(pp_wfset_read_band(wc, p->src, s, k, b, p->c, lay->kcomm, err));
+      if (lay->brank != 0) continue; /* one contribution per group */
+      PP_TRY(pp_project(p->paw, cell, wc, k, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
+      pp_state_occ_add(cell, np_s, p->P, wc->nspinor, p->paw->nproj, w, D);
+    }
+  }
+  MPI_Allreduce(MPI_IN_PLACE, D, (int)(2 * nd), MPI_DOUBLE, MPI_SUM, lay->world);
+  PP_TRY(pp_state_tables(p->set->ptr, cell->nspecies, &tabs, err));
+  occ_arg o = {tabs, cell, D, electrons > 0 ? electrons : 1};
+  const int base[3] = {grid[0], grid[1], grid[2]};
+  double deficit = 0;
+  const double f = pp_state_refine(base, wc->lattice, density_loss, &o, PP_DENSITY_DEFICIT, grid, &deficit);
+  if (f != 1) {
+    char tmp[4400];
+    snprintf(tmp, sizeof tmp, "%.4000s, refined ×%g: the reconstruction beyond the grid carries %.1e of the charge",
+             source, f == 0 ? 6 : f, deficit);
+    snprintf(source, n, "%s", tmp);
+  }
+done:
+  pp_state_tables_free(tabs, cell->nspecies);
+  free(D);
+  return st;
+}

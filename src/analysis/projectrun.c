@@ -121,6 +121,7 @@ static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_resul
   for (int j = 0; j < bulk.nlocal; j++)
     flops += 8.0 * nd * bulk.nb * (double)pp_wavecar_nstored(bwc, bulk.item[j] % bwc->nkpts);
   pp_stage_done(ctx, "overlap", &t0, 0, flops);
+  pp_peak_rss(ctx, &r->rss_min, &r->rss_max);
   if (s->h5) {
     PP_CALL(write_results(ctx, s, r, &bulk, S, &proj, err));
     pp_stage_done(ctx, "write", &t0, 0, 0);

@@ -94,6 +94,8 @@ static void write_json(FILE *f, const void *arg) {
   pp_json_str(&j, "bulk", r->bulk.wc.path);
   pp_json_str(&j, "defect", r->defect.wc.path);
   pp_json_str(&j, "weights_source", r->bulk.weight_source);
+  const double rss[2] = {r->rss_min, r->rss_max};
+  pp_json_num_array(&j, "peak_rss_mib_min_max", rss, 2);
   pp_json_arr(&j, "bands");
   for (int s = 0; s < r->defect.wc.nspin; s++)
     for (int n = 0; n < nd; n++) {

@@ -57,6 +57,7 @@ typedef struct pp_project_result {
   double *ipr_ps;                 /* (nspin, nd) with setup ipr, else NULL: pseudo IPR */
   int ipr_grid[3];                /* with setup ipr: the grid the IPR was computed on */
   pp_pool *pool;                  /* holds character and the IPRs (stage "setup"); NULL once released */
+  double rss_min, rss_max;        /* peak resident memory per rank after the overlap stage, MiB (min, max) */
 } pp_project_result;
 
 /* Runs the computation into *r. Afterwards, whatever the status, r can be

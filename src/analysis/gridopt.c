@@ -7,6 +7,14 @@
 
 #include "pawproj/io/lreal.h"
 
+pp_status pp_grid_size_check(const char *what, const int n[3], pp_err *err) {
+  const int64_t points = (int64_t)n[0] * n[1] * n[2];
+  if (points > PP_GRID_POINTS_MAX)
+    PP_FAIL(err, PP_ERR_ARG, "%s: a %d × %d × %d grid has %lld points, more than the limit of %lld (2^33) per grid",
+            what, n[0], n[1], n[2], (long long)points, (long long)PP_GRID_POINTS_MAX);
+  return PP_OK;
+}
+
 pp_status pp_gridopt_choose(const pp_grid_opts *o, const char *dir, const pp_wavecar *wc, int grid[3], char *source,
                             size_t n, pp_err *err) {
   if (o->grid[0] > 0) {
@@ -28,5 +36,5 @@ pp_status pp_gridopt_choose(const pp_grid_opts *o, const char *dir, const pp_wav
     snprintf(source, n, "%sVASP's default for ENCUT %.1f eV at PREC = Normal", times, wc->encut);
   }
   for (int i = 0; i < 3; i++) grid[i] = (int)lround(f * grid[i]);
-  return PP_OK;
+  return pp_grid_size_check(f != 1 ? "--grid-factor" : "the run's grid", grid, err);
 }

@@ -7,13 +7,15 @@ pp_status pp_cli_paw_opts(const pp_args *a, pp_paw_opts *o, pp_err *err) {
   memset(o, 0, sizeof *o);
   o->datasets = pp_args_get(a, "datasets");
   o->lreal = pp_args_get(a, "lreal");
-  return pp_args_int3(a, "proj-grid", 2, 1 << 16, o->proj_grid, err);
+  PP_CALL(pp_args_int3(a, "proj-grid", 2, 1 << 16, o->proj_grid, err));
+  return o->proj_grid[0] ? pp_grid_size_check("--proj-grid", o->proj_grid, err) : PP_OK;
 }
 
 pp_status pp_cli_grid_opts(const pp_args *a, pp_grid_opts *o, pp_err *err) {
   memset(o, 0, sizeof *o);
   o->factor = 1;
   PP_CALL(pp_args_int3(a, "grid", 2, 1 << 16, o->grid, err));
+  if (o->grid[0]) PP_CALL(pp_grid_size_check("--grid", o->grid, err));
   PP_CALL(pp_args_double(a, "grid-factor", &o->factor, err));
   if (!(o->factor > 0) || o->factor > 64)
     PP_FAIL(err, PP_ERR_ARG, "--grid-factor %g: expected a number in (0, 64]", o->factor);

@@ -24,6 +24,7 @@ pp_status pp_ipr_bands(const pp_wfset *set, const double *kweight, const int gri
   const double omega = fabs(pp_lat_volume(wc->lattice));
   pp_rgrid g = {0};
   pp_aeplan plan = {0};
+  pp_kplan kp = {0};
   pp_status st = PP_OK;
   double *rho = NULL;
   double complex *P = NULL;
@@ -39,9 +40,11 @@ pp_status pp_ipr_bands(const pp_wfset *set, const double *kweight, const int gri
     for (int j = 0; j < set->nlocal; j++) {
       const int s = set->item[j] / wc->nkpts, k = set->item[j] % wc->nkpts;
       const int64_t npw = wc->npw[k], nst = pp_wavecar_nstored(wc, k);
+      pp_kplan_free(&kp);
+      if (paw) PP_TRY(pp_kplan_create(paw, wc, k, &kp, err)); /* once per k-point, for all its bands */
       for (int b = 0; b < set->nb; b++) {
         const double complex *c = set->c[j] + (size_t)b * nst;
-        if (paw) PP_TRY(pp_project(paw, cell, wc, k, c, 1, nst, P, err));
+        if (paw) PP_TRY(pp_kplan_project(&kp, cell, c, 1, nst, P, err));
         for (int kind = 0; kind <= (paw != NULL); kind++) {
           memset(rho, 0, sizeof *rho * (size_t)n);
           for (int sp = 0; sp < wc->nspinor; sp++) {
@@ -60,6 +63,7 @@ pp_status pp_ipr_bands(const pp_wfset *set, const double *kweight, const int gri
     }
   }
 done:
+  pp_kplan_free(&kp);
   free(rho);
   free(P);
   pp_aeplan_free(&plan);

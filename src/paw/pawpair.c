@@ -176,10 +176,13 @@ pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, cons
   double complex *XB = malloc(sizeof *XB * ((size_t)nbl * ldx + 1));
   double complex *XD = malloc(sizeof *XD * ((size_t)nd * ldx + 1));
   double complex *XD0 = NULL;
+  pp_kplan kp = {0};
   pp_status st = PP_OK;
   if (!XB || !XD) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
-  PP_TRY(pp_project_sites(&pp->paw, pp->bside, pp->nsites, wc, k, Cb, nbl, ld, XB, 0, pp->ncol, pp->rs_bulk, err));
-  PP_TRY(pp_project_sites(&pp->paw, pp->dside, pp->nsites, wc, k, Cd, nd, ld, XD, 0, pp->ncol, pp->rs_defect, err));
+  /* One plan for both sides: same k-point, same G list and tables. */
+  PP_TRY(pp_kplan_create(&pp->paw, wc, k, &kp, err));
+  PP_TRY(pp_kplan_project_sites(&kp, pp->bside, pp->nsites, Cb, nbl, ld, XB, 0, pp->ncol, pp->rs_bulk, err));
+  PP_TRY(pp_kplan_project_sites(&kp, pp->dside, pp->nsites, Cd, nd, ld, XD, 0, pp->ncol, pp->rs_defect, err));
   extract(pp, wc->nspinor, XB, nbl, XD, nd, PB, PD);
   if (pp->pairs.n > 0) {
     XD0 = malloc(sizeof *XD0 * ((size_t)nd * ldx + 1));
@@ -193,6 +196,7 @@ pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, cons
     zgemm_("C", "N", &nbl, &nd, &ldx, &one, XB, &ldx, XD, &ldx, &one, S, &nbl);
   }
 done:
+  pp_kplan_free(&kp);
   free(XB);
   free(XD);
   free(XD0);

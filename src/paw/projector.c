@@ -61,47 +61,15 @@ void pp_paw_free(pp_paw *paw) {
   memset(paw, 0, sizeof *paw);
 }
 
-/* Per k-point plan: Cartesian q (Bohr⁻¹), |q|, and 2π(k+G) in fractional
- * form for the phases. */
-typedef struct kplan {
-  int64_t npw;
-  double *q;      /* (npw, 3) Cartesian Bohr⁻¹ */
-  double *qlen;   /* (npw) */
-  double *kg;     /* (npw, 3) k+G fractional */
-} kplan;
-
-static pp_status kplan_build(const pp_wavecar *wc, int k, kplan *p, pp_err *err) {
-  p->npw = wc->npw[k];
-  int(*m)[3] = malloc(sizeof *m * (size_t)p->npw);
-  p->q = malloc(sizeof(double) * 3 * (size_t)p->npw);
-  p->qlen = malloc(sizeof(double) * (size_t)p->npw);
-  p->kg = malloc(sizeof(double) * 3 * (size_t)p->npw);
-  if (!m || !p->q || !p->qlen || !p->kg) {
-    free(m);
-    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the G table of k-point %d", k + 1);
-  }
-  int64_t got;
-  pp_status st = pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, p->npw, &got, err);
-  double b[3][3];
-  pp_lat_reciprocal(wc->lattice, b);
-  for (int64_t g = 0; st == PP_OK && g < p->npw; g++) {
-    double len2 = 0;
-    for (int i = 0; i < 3; i++) p->kg[3 * g + i] = wc->kfrac[k][i] + m[g][i];
-    for (int j = 0; j < 3; j++) {
-      const double qj = (p->kg[3 * g] * b[0][j] + p->kg[3 * g + 1] * b[1][j] + p->kg[3 * g + 2] * b[2][j]) * BOHR_A;
-      p->q[3 * g + j] = qj;
-      len2 += qj * qj;
-    }
-    p->qlen[g] = sqrt(len2);
-  }
-  free(m);
-  return st;
-}
-
-static void kplan_free(kplan *p) {
-  free(p->q);
-  free(p->qlen);
-  free(p->kg);
+static pp_status kplan_tables(pp_kplan *p, int64_t npw, pp_err *err) {
+  p->npw = npw;
+  p->miller = malloc(sizeof *p->miller * (size_t)(npw + 1));
+  p->q = malloc(sizeof(double) * 3 * (size_t)(npw + 1));
+  p->qlen = malloc(sizeof(double) * (size_t)(npw + 1));
+  p->kg = malloc(sizeof(double) * 3 * (size_t)(npw + 1));
+  if (!p->miller || !p->q || !p->qlen || !p->kg)
+    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the G table of k-point %d", p->k + 1);
+  return PP_OK;
 }
 
 /* Rows of the projector matrix built at once: several atoms per ZGEMM, so
@@ -123,7 +91,7 @@ static int block_rows(int64_t npw, int maxproj) {
 /* The part of a projector row that does not depend on the atom's position:
  * T[g][i] = i^l Y_lm(q̂) f_j(|q|) for one species and kind, (npw, nproj).
  * Built once per k-point and shared by every atom of the species. */
-static pp_status species_table(const pp_paw *paw, int species, pp_site_kind kind, const kplan *kp,
+static pp_status species_table(const pp_paw *paw, int species, pp_site_kind kind, const pp_kplan *kp,
                                double complex **out, pp_err *err) {
   static const double complex il[4] = {1, I, -1, -I};
   const pp_pawdata *d = paw->data[species];
@@ -151,7 +119,7 @@ static pp_status species_table(const pp_paw *paw, int species, pp_site_kind kind
 
 /* Rows r0.. of M (leading dimension ldm) for one site: the species table
  * times the structure factor e^{i q·R} (and the normalisation). */
-static void fill_site(const pp_site *site, int nproj, const double complex *T, const kplan *kp,
+static void fill_site(const pp_site *site, int nproj, const double complex *T, const pp_kplan *kp,
                       int gamma, double pref, double complex *M, int ldm, int r0) {
   const double *f = site->frac;
   const int64_t npw = kp->npw;
@@ -168,25 +136,59 @@ static void fill_site(const pp_site *site, int nproj, const double complex *T, c
   }
 }
 
-pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
-                           const pp_wavecar *wc, int k, const double complex *C, int nb,
-                           int64_t ld, double complex *out, int col0, int ncol_total,
-                           const struct pp_rsproj *rs, pp_err *err) {
-  kplan kp = {0};
-  PP_CALL(kplan_build(wc, k, &kp, err));
-  const int64_t npw = kp.npw;
-  const double omega = fabs(pp_lat_volume(wc->lattice)) / (BOHR_A * BOHR_A * BOHR_A);
-  const double pref = 4 * M_PI / sqrt(omega);
-  const int gamma = pp_variant_is_gamma(wc->variant);
+pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_kplan *p, pp_err *err) {
+  memset(p, 0, sizeof *p);
+  p->paw = paw;
+  p->wc = wc;
+  p->k = k;
+  PP_CALL(kplan_tables(p, wc->npw[k], err));
+  int64_t got;
+  PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, p->miller, p->npw, &got, err));
+  double b[3][3];
+  pp_lat_reciprocal(wc->lattice, b);
+  for (int64_t g = 0; g < p->npw; g++) {
+    double len2 = 0;
+    for (int i = 0; i < 3; i++) p->kg[3 * g + i] = wc->kfrac[k][i] + p->miller[g][i];
+    for (int j = 0; j < 3; j++) {
+      const double qj = (p->kg[3 * g] * b[0][j] + p->kg[3 * g + 1] * b[1][j] + p->kg[3 * g + 2] * b[2][j]) * BOHR_A;
+      p->q[3 * g + j] = qj;
+      len2 += qj * qj;
+    }
+    p->qlen[g] = sqrt(len2);
+  }
   int maxproj = 0;
   for (int s = 0; s < paw->nspecies; s++)
     if (paw->data[s]->nproj > maxproj) maxproj = paw->data[s]->nproj;
-  const int maxrows = block_rows(npw, maxproj);
-  pp_status st = PP_OK;
-  double complex *M = malloc(sizeof *M * (size_t)maxrows * (size_t)npw);
-  /* Species tables, [kind][species], built when first needed. */
-  double complex **T = calloc(2 * (size_t)paw->nspecies + 1, sizeof *T);
-  if (!M || !T) PP_THROW(PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
+  p->maxrows = block_rows(p->npw, maxproj);
+  p->M = malloc(sizeof *p->M * (size_t)p->maxrows * (size_t)p->npw);
+  p->T = calloc(2 * (size_t)paw->nspecies + 1, sizeof *p->T);
+  if (!p->M || !p->T) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
+  return PP_OK;
+}
+
+void pp_kplan_free(pp_kplan *p) {
+  for (int i = 0; p->T && p->paw && i < 2 * p->paw->nspecies; i++) free(p->T[i]);
+  free(p->T);
+  free(p->M);
+  free(p->miller);
+  free(p->q);
+  free(p->qlen);
+  free(p->kg);
+  memset(p, 0, sizeof *p);
+}
+
+pp_status pp_kplan_project_sites(pp_kplan *kp, const pp_site *sites, int nsites, const double complex *C, int nb,
+                                 int64_t ld, double complex *out, int col0, int ncol_total,
+                                 const struct pp_rsproj *rs, pp_err *err) {
+  const pp_paw *paw = kp->paw;
+  const pp_wavecar *wc = kp->wc;
+  const int k = kp->k;
+  const int64_t npw = kp->npw;
+  const double omega = fabs(pp_lat_volume(wc->lattice)) / (BOHR_A * BOHR_A * BOHR_A);
+  const double pref = 4 * M_PI / sqrt(omega);
+  const int gamma = pp_variant_is_gamma(wc->variant);
+  const int maxrows = kp->maxrows;
+  double complex *M = kp->M, **T = kp->T;
   const int ldo = wc->nspinor * ncol_total;
   int col = col0;
   for (int a0 = 0; a0 < nsites;) {
@@ -203,8 +205,8 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
     for (int a = a0, r0 = 0; a < a1; r0 += paw->data[sites[a++].species]->nproj) {
       const int sp = sites[a].species, kind = sites[a].kind == PP_SITE_PROJ ? 0 : 1;
       double complex **t = &T[kind * paw->nspecies + sp];
-      if (!*t) PP_TRY(species_table(paw, sp, sites[a].kind, &kp, t, err));
-      fill_site(&sites[a], paw->data[sp]->nproj, *t, &kp, gamma, pref, M, rows, r0);
+      if (!*t) PP_CALL(species_table(paw, sp, sites[a].kind, kp, t, err));
+      fill_site(&sites[a], paw->data[sp]->nproj, *t, kp, gamma, pref, M, rows, r0);
     }
     const int ipw = (int)npw, ildc = ldo, ildb = (int)ld;
     const double complex one = 1, zero = 0;
@@ -214,7 +216,7 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
     col += rows;
     a0 = a1;
   }
-  if (rs) PP_TRY(pp_rsproj_apply(rs, sites, nsites, wc, k, C, nb, ld, out, col0, ncol_total, err));
+  if (rs) PP_CALL(pp_rsproj_apply(rs, sites, nsites, wc, k, C, nb, ld, out, col0, ncol_total, err));
   if (gamma)
     for (int b = 0; b < nb; b++)
       for (int s = 0; s < wc->nspinor; s++)
@@ -222,16 +224,12 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
           double complex *p = out + (int64_t)b * ldo + (int64_t)s * ncol_total + x;
           *p = creal(*p);
         }
-done:
-  for (int i = 0; T && i < 2 * paw->nspecies; i++) free(T[i]);
-  free(T);
-  free(M);
-  kplan_free(&kp);
-  return st;
+  return PP_OK;
 }
 
-pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
-                     const double complex *C, int nb, int64_t ld, double complex *P, pp_err *err) {
+pp_status pp_kplan_project(pp_kplan *kp, const pp_structure *st, const double complex *C, int nb, int64_t ld,
+                           double complex *P, pp_err *err) {
+  const pp_paw *paw = kp->paw;
   pp_site *sites = malloc(sizeof *sites * (size_t)(st->natoms + 1));
   if (!sites) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   for (int a = 0; a < st->natoms; a++) {
@@ -239,8 +237,28 @@ pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar
     sites[a].species = st->type[a];
     sites[a].kind = PP_SITE_PROJ;
   }
-  pp_status s = pp_project_sites(paw, sites, st->natoms, wc, k, C, nb, ld, P, 0, paw->nproj, paw->rs, err);
+  pp_status s = pp_kplan_project_sites(kp, sites, st->natoms, C, nb, ld, P, 0, paw->nproj, paw->rs, err);
   free(sites);
+  return s;
+}
+
+pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
+                           const pp_wavecar *wc, int k, const double complex *C, int nb,
+                           int64_t ld, double complex *out, int col0, int ncol_total,
+                           const struct pp_rsproj *rs, pp_err *err) {
+  pp_kplan kp;
+  pp_status st = pp_kplan_create(paw, wc, k, &kp, err);
+  if (st == PP_OK) st = pp_kplan_project_sites(&kp, sites, nsites, C, nb, ld, out, col0, ncol_total, rs, err);
+  pp_kplan_free(&kp);
+  return st;
+}
+
+pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
+                     const double complex *C, int nb, int64_t ld, double complex *P, pp_err *err) {
+  pp_kplan kp;
+  pp_status s = pp_kplan_create(paw, wc, k, &kp, err);
+  if (s == PP_OK) s = pp_kplan_project(&kp, st, C, nb, ld, P, err);
+  pp_kplan_free(&kp);
   return s;
 }
 

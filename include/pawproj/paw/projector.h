@@ -2,13 +2,15 @@
  *
  *   P_ani = (4π/√Ω) Σ_G C_nG · i^l · Y_lm(q̂) · e^{i q·R_a} · f_j(|q|),   q = k+G
  *
- * (Ω, q, R in Bohr units; f_j from radial.h). Each call (one k-point)
- * builds the G table and |q| once, and per species the harmonics times the
- * form factors once, shared by its atoms; nothing is kept between calls
- * (no per-k-point plan object yet, docs/architecture.md). Then the
+ * (Ω, q, R in Bohr units; f_j from radial.h). FFTW's plan/execute split:
+ * a pp_kplan of one (structure, k-point) holds the G list (Miller indices),
+ * k+G, q and |q|, per species the harmonics times the form factors (built
+ * on first use, shared by its atoms) and the block workspace; it is built
+ * once and used for every band of that k-point. Projections then build the
  * projector rows of a block of consecutive atoms (up to 256 rows, 96 MiB)
- * are built and applied to all local bands with one ZGEMM, block by block,
- * so the full projector matrix never exists. Gamma-only files: the stored
+ * and apply them to the bands with one ZGEMM, block by block, so the full
+ * projector matrix never exists. pp_project / pp_project_sites are the
+ * one-shot forms (a plan made and freed around one call). Gamma-only files: the stored
  * half sphere holds √2·c(G), the projections are real. Noncollinear files:
  * each spinor component is projected separately.
  *
@@ -53,6 +55,32 @@ void pp_paw_free(pp_paw *paw);
 
 /* Form factors of Δφ_j = φ_j − φ̃_j up to qmax (Bohr⁻¹), as dtable. */
 pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err);
+
+/* The plan of k-point k of wc for the datasets and tables of paw (both
+ * must outlive it). Fails only when out of memory. */
+typedef struct pp_kplan {
+  const pp_paw *paw;        /* datasets and form-factor tables (not owned) */
+  const pp_wavecar *wc;     /* the run whose k-point this is (not owned) */
+  int k;                    /* k-point index, 0-based */
+  int64_t npw;              /* plane waves stored for k */
+  int (*miller)[3];         /* G in file order, (npw, 3) */
+  double *kg;               /* k+G fractional, (npw, 3) */
+  double *q;                /* k+G Cartesian, Bohr⁻¹, (npw, 3) */
+  double *qlen;             /* |k+G|, Bohr⁻¹, (npw) */
+  double _Complex **T;      /* [kind · nspecies + species]: i^l Y_lm f_j(|q|), (npw, nproj), NULL until used */
+  double _Complex *M;       /* projector block workspace, (maxrows, npw) */
+  int maxrows;              /* rows of M */
+} pp_kplan;
+
+pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_kplan *p, pp_err *err);
+void pp_kplan_free(pp_kplan *p);
+
+/* pp_project_sites / pp_project on a plan (same layouts and results). */
+pp_status pp_kplan_project_sites(pp_kplan *p, const pp_site *sites, int nsites, const double complex *C, int nb,
+                                 int64_t ld, double complex *out, int col0, int ncol_total,
+                                 const struct pp_rsproj *rs, pp_err *err);
+pp_status pp_kplan_project(pp_kplan *p, const pp_structure *st, const double complex *C, int nb, int64_t ld,
+                           double complex *P, pp_err *err);
 
 /* Projections on a list of sites: out (nb, nspinor, ncol) row-major with
  * ncol = Σ_sites nproj(species), site s starting at column col0 + its

@@ -3,8 +3,8 @@
 #include "pawproj/analysis/densitypass.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "pawproj/core/stage.h"
 #include "pawproj/io/wfset.h"
 
 typedef struct occ_arg {
@@ -28,10 +28,16 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
   size_t nd = 0;
   for (int s = 0; s < cell->nspecies && s < 64; s++) np_s[s] = p->set->ptr[s]->nproj;
   for (int a = 0; a < cell->natoms; a++) nd += (size_t)np_s[cell->type[a]] * np_s[cell->type[a]];
-  double complex *D = calloc(nd + 1, sizeof *D);
+  pp_stage sg = {0};
+  pp_pool *pool = NULL;
+  double complex *D = NULL;
   pp_tcradial *tabs = NULL;
   pp_status st = PP_OK;
-  if (!D) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  const size_t dbytes = sizeof *D * (nd + 1);
+  PP_TRY(pp_stage_begin(p->ctx, "refine", &sg, err));
+  PP_TRY(pp_stage_need(&sg, "occupations", dbytes, err));
+  PP_TRY(pp_stage_pool(&sg, "occupations", NULL, 0, &pool, err));
+  PP_TRY(pp_pool_alloc(pool, dbytes, (void **)&D, err)); /* zeroed */
   for (int item = 0; item < lay->nitems; item++) {
     if (!pp_layout_owns_item(lay, item)) continue;
     const int s = item / wc->nkpts, k = item % wc->nkpts;
@@ -40,6 +46,7 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
       if (w == 0) continue;
       PP_TRY(pp_wfset_read_band(wc, p->src, s, k, b, p->c, lay->kcomm, err));
       if (lay->brank != 0) continue; /* one contribution per group */
+      pp_stage_add_work(&sg, (double)wc->coef_bytes * (double)pp_wavecar_nstored(wc, k), 0);
       PP_TRY(pp_project(p->paw, cell, wc, k, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
       pp_state_occ_add(cell, np_s, p->P, wc->nspinor, p->paw->nproj, w, D);
     }
@@ -56,8 +63,9 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
              source, f == 0 ? 6 : f, deficit);
     snprintf(source, n, "%s", tmp);
   }
+  PP_TRY(pp_stage_end(&sg, err));
 done:
   pp_state_tables_free(tabs, cell->nspecies);
-  free(D);
+  pp_stage_abort(&sg); /* error paths: D's pool */
   return st;
 }

@@ -256,15 +256,21 @@ static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, co
 
 pp_status pp_state_fill(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c, const pp_aeplan *ae,
                         const pp_structure *st, const double complex *P, int remove_phase, pp_err *err) {
-  const int64_t npw = wc->npw[k];
-  int(*m)[3] = malloc(sizeof *m * (size_t)(npw + 1));
+  int(*m)[3] = malloc(sizeof *m * (size_t)(wc->npw[k] + 1));
   if (!m) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the G list of k-point %d", k + 1);
-  int64_t got;
-  pp_status st_ = pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, npw, &got, err);
-  if (st_ == PP_OK)
-    st_ = pp_rgrid_set_sphere(g, (const int(*)[3])m, npw, c, pp_variant_is_gamma(wc->variant), wc->path, k, err);
+  const pp_status st_ = pp_state_fill_in(g, wc, k, c, ae, st, P, remove_phase, m, err);
   free(m);
   PP_CALL(st_);
+  return PP_OK;
+}
+
+pp_status pp_state_fill_in(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c, const pp_aeplan *ae,
+                           const pp_structure *st, const double complex *P, int remove_phase, int (*m)[3],
+                           pp_err *err) {
+  const int64_t npw = wc->npw[k];
+  int64_t got;
+  PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, npw, &got, err));
+  PP_CALL(pp_rgrid_set_sphere(g, (const int(*)[3])m, npw, c, pp_variant_is_gamma(wc->variant), wc->path, k, err));
   const double omega_A = fabs(pp_lat_volume(wc->lattice));
   pp_rgrid_backward(g);
   if (ae) PP_CALL(add_reconstruction(g, wc, k, ae, st, P, omega_A / (BOHR_A * BOHR_A * BOHR_A), err));

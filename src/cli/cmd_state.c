@@ -108,6 +108,8 @@ static void state_json(pp_json *j, const state_item *it) {
     pp_json_end(j);
     pp_json_num(j, "fraction_in_sites", r->sites.fraction_all);
   }
+  const double rss[2] = {r->rss_min, r->rss_max};
+  pp_json_num_array(j, "peak_rss_mib_min_max", rss, 2);
   pp_json_arr(j, "files");
   for (int i = 0; i < r->files.n; i++) pp_json_str(j, NULL, r->files.path[i]);
   pp_json_end(j);

@@ -4,7 +4,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "pawproj/io/h5out.h"
 #include "pawproj/io/volfile.h"
@@ -31,16 +30,18 @@ done:
   return st;
 }
 
-pp_status pp_densityout_write(const pp_densityout *o, const pp_rgrid *g, const double *rho, pp_density_files *files,
-                              pp_err *err) {
+size_t pp_densityout_bytes(ptrdiff_t nloc) { return sizeof(double) * ((size_t)nloc + 1); }
+
+pp_status pp_densityout_write(const pp_densityout *o, const pp_rgrid *g, const double *rho, pp_pool *pool,
+                              pp_density_files *files, pp_err *err) {
   const double omega = fabs(pp_lat_volume(o->lattice));
   const ptrdiff_t nloc = pp_rgrid_local(g);
   /* The volumetric files hold ρ·Ω, as VASP's CHGCAR and AECCAR do, so
    * that tools reading those read these unchanged. */
-  double *v = malloc(sizeof *v * ((size_t)nloc + 1));
+  double *v = NULL;
   pp_status st = PP_OK;
   files->n = 0;
-  if (!v) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  PP_TRY(pp_pool_alloc(pool, pp_densityout_bytes(nloc), (void **)&v, err));
   for (ptrdiff_t i = 0; i < nloc; i++) v[i] = rho[i] * omega;
   char title[200];
   snprintf(title, sizeof title, "pawproj %s %s density x cell volume (CHGCAR convention)",
@@ -54,6 +55,5 @@ pp_status pp_densityout_write(const pp_densityout *o, const pp_rgrid *g, const d
   snprintf(files->path[files->n], sizeof files->path[0], "%s.h5", o->path);
   PP_TRY(write_h5(o, g, rho, files->path[files->n++], err));
 done:
-  free(v);
-  return st;
+  return st; /* v belongs to the pool */
 }

@@ -9,11 +9,11 @@
 #include "pawproj/io/volfile.h"
 #include "pawproj/model/lattice.h"
 
-static pp_status write_part(const pp_stateout *o, const pp_rgrid *g, const char *spinor, int imag, double *tmp,
-                            pp_state_files *f, pp_err *err) {
+static pp_status write_part(const pp_stateout *o, const pp_rgrid *g, const char *spinor, const double complex *psi,
+                            int imag, double *tmp, pp_state_files *f, pp_err *err) {
   const double scale = sqrt(fabs(pp_lat_volume(o->wc->lattice)));
   const ptrdiff_t n = pp_rgrid_local(g);
-  for (ptrdiff_t i = 0; i < n; i++) tmp[i] = scale * (imag ? cimag(g->buf[i]) : creal(g->buf[i]));
+  for (ptrdiff_t i = 0; i < n; i++) tmp[i] = scale * (imag ? cimag(psi[i]) : creal(psi[i]));
   char title[256];
   snprintf(title, sizeof title, "pawproj %s state: spin %d k-point %d band %d%s%s, %s part x sqrt(cell volume)",
            o->ae ? "all-electron" : "pseudo", o->s + 1, o->k + 1, o->b + 1, spinor[0] ? " spinor " : "",
@@ -31,11 +31,11 @@ static pp_status write_part(const pp_stateout *o, const pp_rgrid *g, const char 
   return PP_OK;
 }
 
-pp_status pp_stateout_volumetric(const pp_stateout *o, const pp_rgrid *g, int sp, double *tmp, pp_state_files *f,
-                                 pp_err *err) {
+pp_status pp_stateout_volumetric(const pp_stateout *o, const pp_rgrid *g, int sp, const double complex *psi,
+                                 double *tmp, pp_state_files *f, pp_err *err) {
   const char *spinor = o->wc->nspinor == 1 ? "" : (sp == 0 ? "_UP" : "_DOWN");
-  PP_CALL(write_part(o, g, spinor, 0, tmp, f, err));
-  if (o->imag) PP_CALL(write_part(o, g, spinor, 1, tmp, f, err));
+  PP_CALL(write_part(o, g, spinor, psi, 0, tmp, f, err));
+  if (o->imag) PP_CALL(write_part(o, g, spinor, psi, 1, tmp, f, err));
   return PP_OK;
 }
 

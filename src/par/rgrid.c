@@ -7,14 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pawproj/core/agree.h"
 #include "pawproj/model/gvec.h"
 #include "pawproj/model/lattice.h"
 
-pp_status pp_rgrid_create(const int n[3], MPI_Comm comm, pp_rgrid *g, pp_err *err) {
-  memset(g, 0, sizeof *g);
+static int grid_valid(const int n[3]) {
   for (int a = 0; a < 3; a++)
-    if (n[a] < 2 || n[a] > 1 << 16)
-      PP_FAIL(err, PP_ERR_ARG, "real-space grid %d × %d × %d: each axis needs 2 to 65536 points", n[0], n[1], n[2]);
+    if (n[a] < 2 || n[a] > 1 << 16) return 0;
+  return 1;
+}
+
+void pp_rgrid_share(const int n[3], MPI_Comm comm, ptrdiff_t *nloc, ptrdiff_t *alloc) {
+  *nloc = *alloc = 0;
+  if (!grid_valid(n)) return;
+  fftw_mpi_init();
+  ptrdiff_t nzl, z0;
+  *alloc = fftw_mpi_local_size_3d(n[2], n[1], n[0], comm, &nzl, &z0);
+  *nloc = nzl * n[1] * n[0];
+}
+
+size_t pp_rgrid_slab_bytes(ptrdiff_t alloc) { return sizeof(double complex) * (size_t)(alloc > 0 ? alloc : 1); }
+
+pp_status pp_rgrid_create_in(const int n[3], MPI_Comm comm, pp_pool *pool, pp_rgrid *g, pp_err *err) {
+  memset(g, 0, sizeof *g);
+  if (!grid_valid(n))
+    PP_FAIL(err, PP_ERR_ARG, "real-space grid %d × %d × %d: each axis needs 2 to 65536 points", n[0], n[1], n[2]);
   memcpy(g->n, n, sizeof g->n);
   g->comm = comm;
   MPI_Comm_rank(comm, &g->rank);
@@ -22,9 +39,23 @@ pp_status pp_rgrid_create(const int n[3], MPI_Comm comm, pp_rgrid *g, pp_err *er
   /* Idempotent; keeps FFTW-MPI's state with the first caller. */
   fftw_mpi_init();
   g->alloc = fftw_mpi_local_size_3d(n[2], n[1], n[0], comm, &g->nzl, &g->z0);
-  g->buf = fftw_alloc_complex((size_t)(g->alloc > 0 ? g->alloc : 1));
-  if (!g->buf)
-    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for a %d × %d × %d grid slab (%td planes)", n[0], n[1], n[2], g->nzl);
+  const size_t bytes = pp_rgrid_slab_bytes(g->alloc);
+  pp_status st = PP_OK;
+  if (pool) {
+    st = pp_pool_alloc(pool, bytes, (void **)&g->buf, err);
+    g->pooled = st == PP_OK;
+  } else {
+    g->buf = fftw_alloc_complex(bytes / sizeof *g->buf);
+    if (!g->buf)
+      st = pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__, "out of memory for a %d × %d × %d grid slab (%td planes)",
+                      n[0], n[1], n[2], g->nzl);
+  }
+  /* Planning is collective: no rank may enter it while another has failed. */
+  st = pp_agree(st, err, comm);
+  if (st != PP_OK) {
+    pp_rgrid_free(g);
+    PP_CALL(st);
+  }
   g->back = fftw_mpi_plan_dft_3d(n[2], n[1], n[0], g->buf, g->buf, comm, FFTW_BACKWARD, FFTW_ESTIMATE);
   if (!g->back) {
     pp_rgrid_free(g);
@@ -33,9 +64,14 @@ pp_status pp_rgrid_create(const int n[3], MPI_Comm comm, pp_rgrid *g, pp_err *er
   return PP_OK;
 }
 
+pp_status pp_rgrid_create(const int n[3], MPI_Comm comm, pp_rgrid *g, pp_err *err) {
+  PP_CALL(pp_rgrid_create_in(n, comm, NULL, g, err));
+  return PP_OK;
+}
+
 void pp_rgrid_free(pp_rgrid *g) {
   if (g->back) fftw_destroy_plan(g->back);
-  if (g->buf) fftw_free(g->buf);
+  if (g->buf && !g->pooled) fftw_free(g->buf);
   memset(g, 0, sizeof *g);
 }
 

@@ -50,7 +50,12 @@ typedef struct pp_density_result {
 
 /* Collective over ctx->world. A failure may be on some ranks only (the
  * reading and summing loops do not stop to agree): callers agree on the
- * status (agree.h). Progress lines on stderr unless ctx->quiet. */
+ * status (agree.h). Progress lines on stderr unless ctx->quiet.
+ * Stages (core/stage.h): "density" (pools coefficients, projections,
+ * grid-slab, density) holding "refine" (occupations), "sum" (partials,
+ * g-list) and "write" (write-buffer). What lives on the grid is checked
+ * against the budget before any of it is allocated, first on the grid as
+ * chosen (before the refine pass reads the bands), then on the refined one. */
 pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_result *r, pp_err *err);
 
 #endif

@@ -10,14 +10,19 @@
  *
  * Each band with a non-zero weight (pp_density_weight) is read once per
  * pass by band rank 0 of its k-point group and broadcast in the group.
- * Both passes are collective over the layout's world.
+ * Both passes are collective over the layout's world, and each is a stage
+ * (core/stage.h) inside the caller's: its scratch comes from pools of its
+ * own, checked against the budget before it allocates, and it logs its
+ * line (time, bytes read) when it ends.
  */
 #ifndef PAWPROJ_DENSITYPASS_H
 #define PAWPROJ_DENSITYPASS_H
 
 #include <complex.h>
+#include <stddef.h>
 
 #include "pawproj/analysis/state.h"
+#include "pawproj/core/ctx.h"
 #include "pawproj/io/bytesrc.h"
 #include "pawproj/io/dataset.h"
 #include "pawproj/io/pawset.h"
@@ -29,6 +34,7 @@
 
 /* What both passes read (nothing owned). */
 typedef struct pp_density_pass {
+  pp_ctx *ctx;             /* the run: pools and stages of the passes, quiet */
   const pp_dataset *ds;    /* the run: WAVECAR header, structure, k-point weights */
   const pp_layout *lay;    /* k-point groups × band ranks of the world */
   int lo, hi;              /* the bands [lo, hi) that count, 0-based */
@@ -36,7 +42,7 @@ typedef struct pp_density_pass {
   const pp_pawset *set;    /* datasets per species; NULL for the pseudo density */
   const pp_paw *paw;       /* projectors of the structure; NULL for the pseudo density */
   pp_bytesrc *src;         /* the WAVECAR, open on band rank 0 of each group */
-  double complex *c;       /* scratch: one band's coefficients, (most stored of any k) */
+  double complex *c;       /* scratch: one band's coefficients, (most stored of any k); the caller's pool */
   double complex *P;       /* scratch: one band's projections, (nspinor · paw->nproj); NULL if no paw */
 } pp_density_pass;
 
@@ -52,19 +58,26 @@ static inline double pp_density_weight(const pp_density_pass *p, int s, int k, i
   return w < 1e-12 ? 0 : w;
 }
 
-/* Refine pass (needs paw): grid (in: the chosen grid, out: refined) and
- * source (in/out, n bytes: the grid's origin, with the refinement and the
- * charge it leaves beyond the grid appended when it refined); electrons
- * the expected count, which the predicted loss is relative to. */
+/* Refine pass (needs paw), stage "refine" (pool "occupations": the
+ * matrices): grid (in: the chosen grid, out: refined) and source (in/out,
+ * n bytes: the grid's origin, with the refinement and the charge it
+ * leaves beyond the grid appended when it refined); electrons the
+ * expected count, which the predicted loss is relative to. */
 pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid[3], char *source, size_t n,
                             pp_err *err);
 
-/* Sum pass on g (over the group's kcomm): *rho is allocated (nloc of g)
- * and must be freed by the caller, also on failure; ae the reconstruction
- * plan (NULL: the pseudo density); *nstates the states put on the grid
- * (all groups, spinor components counted apart); *seconds the wall time.
- * progress = 1: progress lines on stderr (printed by world rank 0). */
-pp_status pp_density_sum(const pp_density_pass *p, pp_rgrid *g, const pp_aeplan *ae, int progress, double **rho,
+/* Sum pass on g (over the group's kcomm), stage "sum" (pools "partials":
+ * the items' slabs, "g-list": the G list of a band, both depending on
+ * rho_pool): rho (nloc of g, zero, a block of rho_pool) := the density on
+ * my slab; ae the reconstruction plan (NULL: the pseudo density);
+ * *nstates the states put on the grid (all groups, spinor components
+ * counted apart); *seconds the wall time. Progress lines on stderr
+ * (world rank 0) unless p->ctx->quiet. */
+pp_status pp_density_sum(const pp_density_pass *p, pp_rgrid *g, const pp_aeplan *ae, pp_pool *rho_pool, double *rho,
                          long long *nstates, double *seconds, pp_err *err);
+
+/* Bytes the sum pass takes from its pools on my rank for a slab of nloc
+ * points: the caller's up-front budget check. */
+size_t pp_density_sum_bytes(const pp_density_pass *p, ptrdiff_t nloc);
 
 #endif

@@ -85,4 +85,11 @@ void pp_state_occ_add(const pp_structure *st, const int *nproj_of_species, const
 pp_status pp_state_fill(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c, const pp_aeplan *ae,
                         const pp_structure *st, const double complex *P, int remove_phase, pp_err *err);
 
+/* pp_state_fill with the caller's scratch for the G list of k-point k: m
+ * holds at least wc->npw[k] Miller indices (from a pool, so that budgets
+ * count it; pp_state_fill allocates its own). */
+pp_status pp_state_fill_in(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c, const pp_aeplan *ae,
+                           const pp_structure *st, const double complex *P, int remove_phase, int (*m)[3],
+                           pp_err *err);
+
 #endif

@@ -45,11 +45,16 @@ typedef struct pp_state_result {
   int have_sites;         /* 1: sites holds the measured fractions */
   pp_sites sites;         /* the setup's spheres, fractions of |ψ|² of the written state */
   pp_state_files files;   /* the files written, in order */
+  double rss_min, rss_max; /* peak resident memory over the ranks after the state, MiB */
 } pp_state_result;
 
 /* Computes and writes the state; *res is filled on every rank. Collective
  * over ctx->world. Some failures are seen by one rank only: the caller
- * agrees on the returned status (pp_agree) before it acts on it. */
-pp_status pp_state_run(const pp_ctx *ctx, const pp_state_setup *setup, pp_state_result *res, pp_err *err);
+ * agrees on the returned status (pp_agree) before it acts on it.
+ * Stages (core/stage.h): "state" (pools coefficients, projections,
+ * grid-slab, wavefunction, densities) holding "fill" (g-list) and "write"
+ * (write-buffer); the need of the grid and what lives on it is checked
+ * against the budget before any of it is allocated. */
+pp_status pp_state_run(pp_ctx *ctx, const pp_state_setup *setup, pp_state_result *res, pp_err *err);
 
 #endif

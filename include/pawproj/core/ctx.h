@@ -10,6 +10,8 @@
 #include "pawproj/core/error.h"
 #include "pawproj/core/pool.h"
 
+#define PP_STAGE_DEPTH 8 /* stages open at once, nested (core/stage.h) */
+
 typedef struct pp_ctx {
   pp_err err;            /* the run's error record */
   pp_pools pools;        /* this rank's memory pools */
@@ -19,11 +21,14 @@ typedef struct pp_ctx {
   int quiet;             /* --quiet: no progress lines */
   char cmdline[8192];    /* the command line, for output attributes */
   char input_file[4096]; /* --input FILE of the run, "" if none (an input outputs must spare) */
+  int nstages;           /* stages open now (core/stage.h), outermost first */
+  char stages[PP_STAGE_DEPTH][PP_POOL_NAME]; /* their names: what their pools are released by */
 } pp_ctx;
 
 /* Collective: after a barrier, reports on rank 0 (stderr, unless quiet)
  * the wall time since *t0 for a stage, with rates when bytes or flops
- * (summed over ranks) are > 0; then resets *t0. */
+ * (summed over ranks) are > 0; then resets *t0. The stage object
+ * (core/stage.h) prints its line through this, so logs keep one format. */
 void pp_stage_done(const pp_ctx *ctx, const char *stage, double *t0,
                    double bytes, double flops);
 

@@ -13,7 +13,10 @@
 #ifndef PAWPROJ_DENSITYOUT_H
 #define PAWPROJ_DENSITYOUT_H
 
+#include <stddef.h>
+
 #include "pawproj/core/error.h"
+#include "pawproj/core/pool.h"
 #include "pawproj/model/structure.h"
 #include "pawproj/par/rgrid.h"
 
@@ -38,9 +41,13 @@ typedef struct pp_densityout {
   const char *cmdline;           /* the command line, for the HDF5 attribute */
 } pp_densityout;
 
-/* rho: my slab of g, (nzl, ny, nx), electrons/Å³. files->n counts every
- * file begun, so on failure it names the last one tried. */
-pp_status pp_densityout_write(const pp_densityout *o, const pp_rgrid *g, const double *rho, pp_density_files *files,
-                              pp_err *err);
+/* rho: my slab of g, (nzl, ny, nx), electrons/Å³. The buffer of ρ·Ω for
+ * the volumetric files (pp_densityout_bytes) comes from pool. files->n
+ * counts every file begun, so on failure it names the last one tried. */
+pp_status pp_densityout_write(const pp_densityout *o, const pp_rgrid *g, const double *rho, pp_pool *pool,
+                              pp_density_files *files, pp_err *err);
+
+/* Bytes pp_densityout_write takes from its pool for a slab of nloc points. */
+size_t pp_densityout_bytes(ptrdiff_t nloc);
 
 #endif

@@ -48,11 +48,12 @@ typedef struct pp_stateout {
   const char *prefix;        /* output names, see above */
 } pp_stateout;
 
-/* Spinor component sp, g->buf (my slab of ψ, Å^{-3/2}): its REAL (and with
- * o->imag its IMAG) files, VASP then cube; names appended to f. tmp: scratch
- * of pp_rgrid_local(g) doubles. Collective over g->comm. */
-pp_status pp_stateout_volumetric(const pp_stateout *o, const pp_rgrid *g, int sp, double *tmp, pp_state_files *f,
-                                 pp_err *err);
+/* Spinor component sp, psi its values on my slab of g (pp_rgrid_local(g),
+ * Å^{-3/2}): its REAL (and with o->imag its IMAG) files, VASP then cube;
+ * names appended to f. tmp: scratch of pp_rgrid_local(g) doubles (the
+ * caller's, from a pool). Collective over g->comm. */
+pp_status pp_stateout_volumetric(const pp_stateout *o, const pp_rgrid *g, int sp, const double complex *psi,
+                                 double *tmp, pp_state_files *f, pp_err *err);
 
 /* PREFIX.h5: psi from my slabs (nspinor, g->nzl, NY, NX), contiguous per
  * spinor; norm its ∫|ψ|²; cmdline the run's command line. Name appended to

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""--mem-report and --mem-per-rank are true for `density` and `state`: their
+large buffers come from the pools of their stages (core/stage.h).
+
+On the shipped Si8 example, 1 and 2 ranks (one k-point group, so that the
+grid is split over all ranks), for each command:
+
+* (a) --mem-report lists rows of the command's stages, and the pools on the
+  grid hold at least what independent arithmetic says they must, from the
+  grid printed in the JSON: the complex slab NX*NY*NZ/ranks * 16 bytes,
+  the real densities * 8 each (state: pseudo and AE, * 16); those pools and
+  the live total per rank halve from 1 to 2 ranks, within 10 %.
+* (b) --mem-per-rank below the slab: exit status 1, one error line that
+  names the stage and the budget, no output file (nor a .partial).
+  Control: a budget just above the report's live total lets the same run
+  through, so the up-front check asks for what is used, not more.
+* (d) the measured peak RSS (JSON peak_rss_mib_min_max) is at least the pool
+  accounting's peak (the accounting may not overstate), also for a grid
+  large enough that the pools dominate the process.
+
+The report prints 3 significant decimals ("2.85 MiB"): every comparison
+allows for that rounding, and no more."""
+import glob
+import json
+import os
+import re
+import tempfile
+
+from common import REPO, Checker, run
+
+c = Checker("stage-memory")
+si8 = os.path.join(REPO, "tests", "data", "si8")
+UNIT = {"B": 1, "KiB": 1024, "MiB": 1024 ** 2, "GiB": 1024 ** 3}
+
+
+def report(stdout):
+    """{(stage, pool): (lo, hi)} of the max column: the bounds of the bytes
+    a printed value stands for (rounded to 2 decimals of its unit)."""
+    table = {}
+    for line in stdout.splitlines():
+        m = re.match(r"\s+(\S+)\s+(.+?)\s+([\d.]+) (\S+)\s+([\d.]+) (\S+)\s+([\d.]+) (\S+)$", line)
+        if m and m.group(8) in UNIT:
+            num, unit = float(m.group(7)), UNIT[m.group(8)]
+            half = 0.5 if unit == 1 else 0.005
+            table[(m.group(1), m.group(2))] = ((num - half) * unit, (num + half) * unit)
+    return table
+
+
+def error_lines(stderr):
+    return [l for l in stderr.splitlines() if l.startswith("pawproj: error:")]
+
+
+def outputs(prefix):
+    return glob.glob(prefix + "*")
+
+
+# Per command: its arguments, the stages its report must list, and the
+# pools on the grid with the bytes per grid point of each (of the whole
+# grid; divided by the ranks per rank).
+COMMANDS = {
+    "density": {
+        "args": lambda out: ["density", os.path.join(si8, "bulk"), "--kgroups", "1", "-o", out + ".vasp"],
+        "stages": {"density", "refine", "sum", "write"},
+        "pools": {("density", "grid-slab"): 16, ("density", "density"): 8, ("sum", "partials"): 8,
+                  ("write", "write-buffer"): 8},
+    },
+    "state": {
+        "args": lambda out: ["state", os.path.join(si8, "vacancy"), "--band", "16", "-o", out],
+        "stages": {"state", "fill", "write"},
+        "pools": {("state", "grid-slab"): 16, ("state", "wavefunction"): 16, ("state", "densities"): 16,
+                  ("write", "write-buffer"): 8},
+    },
+}
+
+with tempfile.TemporaryDirectory() as tmp:
+    for cmd, spec in COMMANDS.items():
+        peaks = {}
+        for nranks in (1, 2):
+            tag = "%s, %d rank%s" % (cmd, nranks, "s" if nranks > 1 else "")
+            out = os.path.join(tmp, "%s%d" % (cmd, nranks))
+            p = run(spec["args"](out) + ["--mem-report", "--json", out + ".json"], nranks)
+            js = json.load(open(out + ".json"))
+            js = js["states"][0] if isinstance(js.get("states"), list) else js  # state: several bands
+            points = js["grid"][0] * js["grid"][1] * js["grid"][2]
+            t = report(p.stdout)
+            peaks[nranks] = t
+            stages = {s for s, _ in t}
+            c.check(spec["stages"] <= stages, "%s: report has the stages %s: %s" % (tag, sorted(spec["stages"]),
+                                                                                     sorted(stages)))
+            # (a) the pools on the grid hold at least what they must
+            for key, per_point in spec["pools"].items():
+                want = points / nranks * per_point
+                got = t.get(key, (0, 0))
+                c.check(got[1] >= want, "%s: %s/%s peak %.0f B >= %d x %d / %d ranks = %.0f B (grid %s)"
+                        % (tag, key[0], key[1], got[1], per_point, points, nranks, want, js["grid"]))
+            live = t.get(("all", "(live total)"), (0, 0))
+            # (d) the accounting may not overstate what the process holds
+            if "peak_rss_mib_min_max" in js:
+                rss_min = js["peak_rss_mib_min_max"][0] * 2 ** 20
+                c.check(live[0] > 0 and rss_min >= live[0], "%s: peak RSS %.1f MiB >= pool accounting's peak "
+                        "%.2f MiB" % (tag, rss_min / 2 ** 20, live[0] / 2 ** 20))
+            else:
+                print("note: %s: no peak_rss_mib_min_max in the JSON; RSS not compared" % tag)
+            # (b) a budget below the slab stops the run before it allocates
+            budget = int(points / nranks * 16 / 2)
+            bad = os.path.join(tmp, "%s-over%d" % (cmd, nranks))
+            q = run(spec["args"](bad) + ["--mem-per-rank", str(budget)], nranks, check=False)
+            errs = error_lines(q.stderr)
+            c.check(q.returncode == 1 and len(errs) == 1 and "'%s'" % cmd in errs[0] and "budget" in errs[0]
+                    and "grid-slab" in errs[0],
+                    "%s, --mem-per-rank %d: exit %d (want 1), one error naming the stage, pool and budget: %s"
+                    % (tag, budget, q.returncode, errs or q.stderr.strip()))
+            c.check(not outputs(bad), "%s, --mem-per-rank %d: no output file: %s" % (tag, budget, outputs(bad)))
+            # control: just above the accounted peak the same run goes through
+            enough = int(live[1] * 1.01) + 1
+            ok = os.path.join(tmp, "%s-fits%d" % (cmd, nranks))
+            q = run(spec["args"](ok) + ["--mem-per-rank", str(enough)], nranks, check=False)
+            c.check(q.returncode == 0 and outputs(ok), "%s, --mem-per-rank %d (the report's peak + 1 %%): exit %d, "
+                    "files %s %s" % (tag, enough, q.returncode, len(outputs(ok)), q.stderr.strip()[-300:]))
+        # (a) per-rank bytes halve from 1 to 2 ranks
+        for key in list(spec["pools"]) + [("all", "(live total)")]:
+            one, two = peaks[1].get(key), peaks[2].get(key)
+            if one is None or two is None:
+                c.check(False, "%s: %s/%s reported on 1 and 2 ranks" % (cmd, key[0], key[1]))
+                continue
+            lo, hi = one[0] / two[1], one[1] / two[0] if two[0] > 0 else float("inf")
+            c.check(lo >= 1.8 and hi <= 2.2, "%s: %s/%s per rank 1 -> 2 ranks falls by %.3f-%.3f (want 2 +- 10 %%)"
+                    % (cmd, key[0], key[1], lo, hi))
+
+    # (d) with pools that dominate the process: 128^3 points, 64 MiB of slab
+    # and densities against a few tens of MiB of libraries.
+    out = os.path.join(tmp, "big")
+    p = run(["density", os.path.join(si8, "bulk"), "--pseudo", "--grid", "128,128,128", "--mem-report",
+             "-o", out + ".vasp", "--json", out + ".json"])
+    js = json.load(open(out + ".json"))
+    t = report(p.stdout)
+    live = t.get(("all", "(live total)"), (0, 0))
+    want = 128 ** 3 * (16 + 8 + 8)
+    rss_min = js["peak_rss_mib_min_max"][0] * 2 ** 20
+    c.check(live[1] >= want and rss_min >= live[0],
+            "density 128^3: pool peak %.2f MiB >= slab + density + partial %.2f MiB, peak RSS %.1f MiB >= it"
+            % (live[0] / 2 ** 20, want / 2 ** 20, rss_min / 2 ** 20))
+c.close()

@@ -32,6 +32,7 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
   pp_pool *pool = NULL;
   double complex *D = NULL;
   pp_tcradial *tabs = NULL;
+  pp_kplan kp = {0};
   pp_status st = PP_OK;
   const size_t dbytes = sizeof *D * (nd + 1);
   PP_TRY(pp_stage_begin(p->ctx, "refine", &sg, err));
@@ -41,13 +42,15 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
   for (int item = 0; item < lay->nitems; item++) {
     if (!pp_layout_owns_item(lay, item)) continue;
     const int s = item / wc->nkpts, k = item % wc->nkpts;
+    pp_kplan_free(&kp);
+    if (lay->brank == 0) PP_TRY(pp_kplan_create(p->paw, wc, k, &kp, err)); /* once for all bands of the item */
     for (int b = p->lo; b < p->hi; b++) {
       const double w = pp_density_weight(p, s, k, b);
       if (w == 0) continue;
       PP_TRY(pp_wfset_read_band(wc, p->src, s, k, b, p->c, lay->kcomm, err));
       if (lay->brank != 0) continue; /* one contribution per group */
       pp_stage_add_work(&sg, (double)wc->coef_bytes * (double)pp_wavecar_nstored(wc, k), 0);
-      PP_TRY(pp_project(p->paw, cell, wc, k, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
+      PP_TRY(pp_kplan_project(&kp, cell, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
       pp_state_occ_add(cell, np_s, p->P, wc->nspinor, p->paw->nproj, w, D);
     }
   }
@@ -65,6 +68,7 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
   }
   PP_TRY(pp_stage_end(&sg, err));
 done:
+  pp_kplan_free(&kp);
   pp_state_tables_free(tabs, cell->nspecies);
   pp_stage_abort(&sg); /* error paths: D's pool */
   return st;

@@ -18,21 +18,26 @@ static pp_status add_item(const pp_density_pass *p, pp_stage *sg, pp_rgrid *g, c
   const pp_structure *cell = &p->ds->structure;
   const int64_t npw = wc->npw[k];
   const ptrdiff_t nloc = pp_rgrid_local(g);
+  pp_kplan kp = {0};
+  pp_status st = PP_OK;
+  if (ae) PP_TRY(pp_kplan_create(p->paw, wc, k, &kp, err)); /* once for all bands of the item */
   for (int b = p->lo; b < p->hi; b++) {
     const double w = pp_density_weight(p, s, k, b);
     if (w == 0) continue;
-    PP_CALL(pp_wfset_read_band(wc, p->src, s, k, b, p->c, p->lay->kcomm, err));
+    PP_TRY(pp_wfset_read_band(wc, p->src, s, k, b, p->c, p->lay->kcomm, err));
     if (p->lay->brank == 0) pp_stage_add_work(sg, (double)wc->coef_bytes * (double)pp_wavecar_nstored(wc, k), 0);
-    if (ae) PP_CALL(pp_project(p->paw, cell, wc, k, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
+    if (ae) PP_TRY(pp_kplan_project(&kp, cell, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
     for (int sp = 0; sp < wc->nspinor; sp++) {
       *states += p->lay->brank == 0;
-      PP_CALL(pp_state_fill_in(g, wc, k, p->c + (int64_t)sp * npw, ae, cell,
-                               ae ? p->P + (size_t)sp * p->paw->nproj : NULL, 1, m, err));
+      PP_TRY(pp_state_fill_in(g, wc, k, p->c + (int64_t)sp * npw, ae, cell,
+                              ae ? p->P + (size_t)sp * p->paw->nproj : NULL, 1, m, err));
       for (ptrdiff_t i = 0; i < nloc; i++)
         ri[i] += w * (creal(g->buf[i]) * creal(g->buf[i]) + cimag(g->buf[i]) * cimag(g->buf[i]));
     }
   }
-  return PP_OK;
+done:
+  pp_kplan_free(&kp);
+  return st;
 }
 
 /* With one group the items are added at once in item order; with more,

@@ -53,6 +53,23 @@ pp_status pp_h5_attr(pp_h5 *h, const char *object, const char *name,
   return PP_OK;
 }
 
+/* One collective write of dataset ds (memory space ms, file space fs),
+ * which it closes with the spaces; every rank learns whether any failed. */
+static pp_status write_collective(pp_h5 *h, const char *name, hid_t ds, hid_t type, hid_t ms, hid_t fs,
+                                  const void *data, const char *units, pp_err *err) {
+  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  herr_t rc = H5Dwrite(ds, type, ms, fs, xfer, data);
+  H5Pclose(xfer);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(ds);
+  int ok = rc >= 0, all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, h->comm);
+  if (!all) PP_FAIL(err, PP_ERR_IO, "%s: cannot write dataset %s", h->partial, name);
+  return units ? pp_h5_attr(h, name, "units", units, err) : PP_OK;
+}
+
 static pp_status write_small(pp_h5 *h, const char *name, int ndim, const hsize_t *dims,
                              hid_t type, const void *data, const char *units, pp_err *err) {
   hid_t fs = H5Screate_simple(ndim, dims, NULL);
@@ -66,17 +83,7 @@ static pp_status write_small(pp_h5 *h, const char *name, int ndim, const hsize_t
     H5Sselect_none(fs);
     H5Sselect_none(ms);
   }
-  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  herr_t rc = H5Dwrite(ds, type, ms, fs, xfer, data);
-  H5Pclose(xfer);
-  H5Sclose(ms);
-  H5Sclose(fs);
-  H5Dclose(ds);
-  int ok = rc >= 0, all = 0;
-  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, h->comm);
-  if (!all) PP_FAIL(err, PP_ERR_IO, "%s: cannot write dataset %s", h->partial, name);
-  return units ? pp_h5_attr(h, name, "units", units, err) : PP_OK;
+  return write_collective(h, name, ds, type, ms, fs, data, units, err);
 }
 
 pp_status pp_h5_write_double(pp_h5 *h, const char *name, int ndim, const hsize_t *dims,
@@ -108,17 +115,7 @@ static pp_status write_blocks(pp_h5 *h, const char *name, hid_t type, const hsiz
   else
     for (int b = 0; b < nblocks; b++)
       H5Sselect_hyperslab(fs, H5S_SELECT_OR, start[b], NULL, count, NULL);
-  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  herr_t rc = H5Dwrite(ds, type, ms, fs, xfer, total ? buf : dummy);
-  H5Pclose(xfer);
-  H5Sclose(ms);
-  H5Sclose(fs);
-  H5Dclose(ds);
-  int ok = rc >= 0, all = 0;
-  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, h->comm);
-  if (!all) PP_FAIL(err, PP_ERR_IO, "%s: cannot write dataset %s", h->partial, name);
-  return units ? pp_h5_attr(h, name, "units", units, err) : PP_OK;
+  return write_collective(h, name, ds, type, ms, fs, total ? buf : dummy, units, err);
 }
 
 pp_status pp_h5_write_complex_blocks(pp_h5 *h, const char *name, const hsize_t dims[4],

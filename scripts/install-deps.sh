@@ -7,7 +7,8 @@ PKGS=(build-essential cmake pkg-config
       openmpi-bin libopenmpi-dev libscalapack-openmpi-dev
       libfftw3-dev libfftw3-mpi-dev libhdf5-openmpi-dev libopenblas-dev zlib1g-dev
       python3 python3-numpy python3-scipy python3-h5py python3-pymatgen
-      gpaw gpaw-data valgrind)
+      gpaw gpaw-data valgrind
+      clang libclang-rt-14-dev libomp-dev llvm)   # fuzzing (scripts/fuzz.sh): libFuzzer, ASan/UBSan, llvm-symbolizer
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

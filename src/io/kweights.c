@@ -24,7 +24,18 @@ static pp_status normalise(const char *path, int nk, double *w, pp_err *err) {
               path, k + 1, w[k]);
     sum += w[k];
   }
-  for (int k = 0; k < nk; k++) w[k] /= sum;
+  /* Each weight > 0 is not enough: 1e308 + 1e308 overflows, and 1e-320
+   * next to 2 underflows, so a normalised weight came out 0 (found by
+   * fuzzing). */
+  if (!isfinite(sum))
+    PP_FAIL(err, PP_ERR_FORMAT, "%s: k-point weights are too large to sum (%g, ...)", path, w[0]);
+  for (int k = 0; k < nk; k++) {
+    w[k] /= sum;
+    if (!(w[k] > 0))
+      PP_FAIL(err, PP_ERR_FORMAT,
+              "%s: weight of k-point %d is negligible next to their sum %g; expected > 0", path,
+              k + 1, sum);
+  }
   return PP_OK;
 }
 

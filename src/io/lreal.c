@@ -52,10 +52,15 @@ pp_status pp_lreal_parse(const char *text, const char *opt, pp_lreal_mode *mode,
   return PP_OK;
 }
 
-/* "dimension x,y,z NGX =    20 NGY =   20 NGZ =   20" */
+/* "dimension x,y,z NGX =    20 NGY =   20 NGZ =   20". Parsed into a local
+ * array: a line that gives only NGX (or NGX and NGY) used to leave those in
+ * the result without a grid source, a partial grid (found by fuzzing). */
 static int outcar_grid(const char *line, int g[3]) {
   const char *p = strstr(line, "NGX =");
-  return p && sscanf(p, "NGX = %d NGY = %d NGZ = %d", &g[0], &g[1], &g[2]) == 3;
+  int v[3];
+  if (!p || sscanf(p, "NGX = %d NGY = %d NGZ = %d", &v[0], &v[1], &v[2]) != 3) return 0;
+  memcpy(g, v, sizeof v);
+  return 1;
 }
 
 static pp_status from_outcar(const char *path, pp_lreal *lr, int *found, pp_err *err) {
@@ -162,8 +167,11 @@ pp_status pp_lreal_detect(const char *dir, pp_lreal *lr, pp_err *err) {
     memset(lr, 0, sizeof *lr);
     snprintf(lr->source, sizeof lr->source, "default (no OUTCAR or vasprun.xml in %s says otherwise)", dir);
   }
+  /* A grid is unknown (0 0 0) or has every axis: users of lr test grid[0]
+   * only, so 20 × 0 × 20 would reach the projectors (found by fuzzing). */
+  const int any = lr->grid[0] || lr->grid[1] || lr->grid[2];
   for (int a = 0; a < 3; a++)
-    if (lr->grid[a] < 0 || lr->grid[a] > 100000)
+    if (lr->grid[a] < 0 || lr->grid[a] > 100000 || (any && lr->grid[a] == 0))
       PP_FAIL(err, PP_ERR_FORMAT, "%s: FFT grid %d × %d × %d is not plausible", lr->grid_source, lr->grid[0],
               lr->grid[1], lr->grid[2]);
   return PP_OK;

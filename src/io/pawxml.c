@@ -34,7 +34,8 @@ static pp_status make_grid(pp_pawdata *d, const pp_xml_elem *g, const char *text
   const double b = attr_double(g, "b", &ok_b), dd = attr_double(g, "d", &ok_d);
   const double n = attr_double(g, "n", &ok_n);
   const double istart = attr_double(g, "istart", &ok), iend = attr_double(g, "iend", &ok);
-  if (!ok || istart < 0 || iend < istart || iend - istart > 1e6)
+  /* Written so that NaN fails too: (int)NaN below would be undefined. */
+  if (!ok || !(istart >= 0 && iend >= istart && iend - istart <= 1e6))
     PP_FAIL(err, PP_ERR_FORMAT, "%s line %d: <radial_grid> needs a, istart and iend", d->path, line);
   d->ng = (int)(iend - istart) + 1;
   d->r = calloc((size_t)d->ng, sizeof *d->r);
@@ -86,8 +87,53 @@ static pp_status read_function(pp_pawdata *d, const char *text, const char *name
           d->path, name, id);
 }
 
+/* PAW-XML datasets are plain nested elements a few levels deep, without a
+ * DTD. The scanner (xmlscan.h) expands no entity, so a document declaring
+ * any (DOCTYPE, ENTITY: "billion laughs", external files) cannot be read as
+ * its author meant; and a document nested thousands deep is no dataset.
+ * Both are refused up front, in one linear pass, with a message saying so
+ * (fuzz seeds entities-* and nesting-* of tests/fuzz/corpus/fuzz_pawxml
+ * were accepted or refused with an unrelated message). */
+#define MAX_DEPTH 64
+
+static pp_status check_markup(const pp_pawdata *d, const char *text, pp_err *err) {
+  int depth = 0;
+  for (const char *p = strchr(text, '<'); p; p = strchr(p, '<')) {
+    const char *skip_to = NULL;
+    if (strncmp(p, "<!--", 4) == 0)
+      skip_to = "-->";
+    else if (strncmp(p, "<![CDATA[", 9) == 0)
+      skip_to = "]]>";
+    else if (p[1] == '?')
+      skip_to = "?>";
+    if (skip_to) {
+      const char *q = strstr(p + 2, skip_to);
+      if (!q) return PP_OK; /* unterminated: the scanner reports it */
+      p = q + strlen(skip_to);
+      continue;
+    }
+    if (p[1] == '!')
+      PP_FAIL(err, PP_ERR_FORMAT,
+              "%s line %d: markup declaration '%.12s': DOCTYPE and ENTITY declarations are not "
+              "read (pawproj expands no entity; a PAW-XML dataset has none)",
+              d->path, pp_xml_line(text, p), p);
+    const char *gt = strchr(p, '>');
+    if (!gt) return PP_OK;
+    if (p[1] == '/') {
+      if (depth > 0) depth--;
+    } else if (gt[-1] != '/' && ++depth > MAX_DEPTH) {
+      PP_FAIL(err, PP_ERR_FORMAT,
+              "%s line %d: elements nested more than %d deep; not a PAW-XML dataset", d->path,
+              pp_xml_line(text, p), MAX_DEPTH);
+    }
+    p = gt + 1;
+  }
+  return PP_OK;
+}
+
 static pp_status parse(pp_pawdata *d, const char *text, pp_err *err) {
   pp_xml_elem e;
+  PP_CALL(check_markup(d, text, err));
   if (pp_xml_find(text, text, "paw_setup", &e) != 1)
     PP_FAIL(err, PP_ERR_FORMAT, "%s: no <paw_setup> element: not a PAW-XML dataset", d->path);
   if (pp_xml_find(text, text, "atom", &e) != 1)
@@ -147,6 +193,16 @@ static pp_status parse(pp_pawdata *d, const char *text, pp_err *err) {
   if (d->nproj > 64)
     PP_FAIL(err, PP_ERR_FORMAT, "%s: %d projector functions per atom; at most 64 are supported", d->path, d->nproj);
   pp_pawdata_compute_q(d);
+  /* The grid formulas (exp(d*i)) and Q_ij can overflow from finite input,
+   * as fuzzing found for POTCARs (potcar.c); refuse rather than return inf. */
+  for (size_t i = 0; i < (size_t)d->ng; i++)
+    if (!isfinite(d->r[i]) || !isfinite(d->dr[i]))
+      PP_FAIL(err, PP_ERR_FORMAT, "%s: radial grid point %zu is not a finite number (grid parameters too large)",
+              d->path, i);
+  for (size_t i = 0; i < (size_t)d->nj * d->nj; i++)
+    if (!isfinite(d->Q[i]))
+      PP_FAIL(err, PP_ERR_FORMAT, "%s: values too large: the partial waves overflow (non-finite overlaps Q_ij)",
+              d->path);
   return PP_OK;
 }
 

@@ -174,9 +174,13 @@ pp_status pp_poscar_parse(const char *text, const char *name, pp_structure *s,
   }
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++) s->lattice[i][j] *= pos_scale[j];
-  if (!(fabs(pp_lat_volume(s->lattice)) > 1e-6))
-    PP_THROW(PP_ERR_FORMAT, "%s: lattice vectors (lines 3-5) are degenerate",
-             name);
+  /* Finite components can still give an infinite volume (1e300 Å): that
+   * cell passed the old "> 1e-6" test (found by fuzzing). */
+  const double vol = fabs(pp_lat_volume(s->lattice));
+  if (!(vol > 1e-6) || !isfinite(vol))
+    PP_THROW(PP_ERR_FORMAT,
+             "%s: lattice vectors (lines 3-5) are degenerate or too large (cell volume %g Å³)",
+             name, vol);
   PP_TRY(need_line(&c, "species names or atom counts", err));
   if (first_alpha(c.buf)) {
     char names[512];
@@ -237,6 +241,12 @@ pp_status pp_poscar_parse(const char *text, const char *name, pp_structure *s,
       } else {
         for (int j = 0; j < 3; j++) s->frac[a][j] = v[j];
       }
+      /* Cartesian positions of 1e308 Å overflow on conversion (fuzzing). */
+      for (int j = 0; j < 3; j++)
+        if (!isfinite(s->frac[a][j]))
+          PP_THROW(PP_ERR_FORMAT,
+                   "%s line %d: atomic position does not give a finite fractional coordinate",
+                   name, c.line);
     }
 done:
   if (st != PP_OK) pp_structure_free(s);

@@ -133,7 +133,9 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
     i++;
     double h[3];
     PP_TRY(numbers(S, &i, 3, h, "Non local Part header (l, projectors, cutoff)", err));
-    const int l = (int)h[0], np = (int)h[1];
+    /* Range first: converting 1e308 to int is undefined (found by fuzzing). */
+    const int l = h[0] >= 0 && h[0] <= 3 ? (int)h[0] : -1;
+    const int np = h[1] >= 1 && h[1] <= MAXJ ? (int)h[1] : -1;
     if (!(h[2] > 0) || (d->rtab_rmax > 0 && h[2] / A0 != d->rtab_rmax))
       PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: Non local Part cutoff %g Å: expected the same "
                "positive real-space radius for every l", S->path, S->set, i, h[2]);
@@ -196,8 +198,9 @@ static pp_status read_radial(const src *S, int radial, pp_pawdata *d, pp_err *er
   const int i = radial + 1;
   char *end = NULL;
   const double h = i < S->hi ? strtod(S->line[i], &end) : 0;
-  /* The line may carry more numbers after the size. */
-  const int ng = (int)h;
+  /* The line may carry more numbers after the size. Range first: a size
+   * beyond int would be undefined to convert (found by fuzzing). */
+  const int ng = h >= 8 && h <= 100000 ? (int)h : 0;
   if (h != ng || ng < 8 || ng > 100000)
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d, line %d: radial grid size %g is not plausible",
             S->path, S->set, i + 1, h);
@@ -259,6 +262,12 @@ static pp_status read_radial(const src *S, int radial, pp_pawdata *d, pp_err *er
   return PP_OK;
 }
 
+static int all_finite(const double *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(v[i])) return 0;
+  return 1;
+}
+
 static pp_status parse_set(const src *S, pp_pawdata *d, pp_err *err) {
   snprintf(d->path, sizeof d->path, "%s", S->path);
   const int nl0 = find(S, S->lo, "Non local Part");
@@ -289,6 +298,14 @@ static pp_status parse_set(const src *S, pp_pawdata *d, pp_err *err) {
             "supported", S->path, S->set, d->nproj);
   PP_CALL(read_radial(S, radial, d, err));
   pp_pawdata_compute_q(d);
+  /* Every number read is finite, but 1e300-sized ones overflow in the unit
+   * conversions and in Q_ij (found by fuzzing: Q = -inf was accepted). */
+  const size_t n = (size_t)d->nj * (size_t)d->ng;
+  if (!all_finite(d->phi, n) || !all_finite(d->phit, n) || !all_finite(d->Q, (size_t)d->nj * d->nj) ||
+      !all_finite(d->qtab, (size_t)d->nj * d->nqtab) || !all_finite(d->rtab, (size_t)d->nj * d->nrtab) ||
+      !all_finite(d->drq, (size_t)d->ng) || !all_finite(d->dr, (size_t)d->ng))
+    PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d (%s): values too large: the partial waves or projector "
+            "tables overflow (non-finite overlaps Q_ij)", S->path, S->set, d->symbol);
   return PP_OK;
 }
 

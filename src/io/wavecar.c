@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pawproj/core/agree.h"
 #include "pawproj/model/lattice.h"
@@ -87,6 +88,33 @@ static pp_status read_main_header(pp_wavecar *wc, pp_bytesrc *src,
   return PP_OK;
 }
 
+/* The records the header promises must be in the file before anything is
+ * allocated from its counts: a corrupted header of a few bytes claiming
+ * 1e7 k-points × 1e7 bands made alloc_arrays ask for 10^15 bytes (fuzz
+ * seed tests/fuzz/corpus/fuzz_wavecar/regress-huge-header-counts). A gzip
+ * stream's size is not known until it is read, but deflate expands at most
+ * 1032-fold, which bounds it by the compressed size. */
+static pp_status check_size(const pp_wavecar *wc, const char *path, pp_err *err) {
+  const double nrec = 2.0 + (double)wc->nspin * wc->nkpts * ((double)wc->nbands + wc->khdr);
+  const double need = nrec * (double)wc->reclen;
+  if (!wc->gzip) {
+    if (need > (double)wc->file_size)
+      PP_FAIL(err, PP_ERR_FORMAT,
+              "%s: file is truncated: %d spin(s) × %d k-points × %d bands need %.0f records of "
+              "%lld bytes = %.0f bytes, the file has %lld",
+              path, wc->nspin, wc->nkpts, wc->nbands, nrec, (long long)wc->reclen, need,
+              (long long)wc->file_size);
+    return PP_OK;
+  }
+  struct stat sb;
+  if (stat(path, &sb) == 0 && need > 1032.0 * (double)sb.st_size + 65536.0)
+    PP_FAIL(err, PP_ERR_FORMAT,
+            "%s: file is truncated or its header corrupted: %d spin(s) × %d k-points × %d bands "
+            "need %.0f bytes, more than %lld gzip-compressed bytes can hold",
+            path, wc->nspin, wc->nkpts, wc->nbands, need, (long long)sb.st_size);
+  return PP_OK;
+}
+
 static pp_status alloc_arrays(pp_wavecar *wc, pp_err *err) {
   size_t n = (size_t)wc->nspin * wc->nkpts * wc->nbands;
   wc->npw = calloc((size_t)wc->nkpts, sizeof *wc->npw);
@@ -159,15 +187,56 @@ static int is_gamma_point(const double k[3]) {
   return fabs(k[0]) < 1e-8 && fabs(k[1]) < 1e-8 && fabs(k[2]) < 1e-8;
 }
 
+/* pp_gvec_generate for k-point k; its messages do not name the file, so a
+ * failure is reported again with the path and the k-point. */
+static pp_status basis_size(const pp_wavecar *wc, int k, pp_variant v, int (*miller)[3],
+                            int64_t cap, int64_t *n, pp_err *err) {
+  pp_err e;
+  pp_err_clear(&e);
+  const pp_status st = pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], v, miller, cap, n, &e);
+  if (st != PP_OK)
+    PP_FAIL(err, st, "%s, k-point %d (ENCUT %g eV, header of record 2): %s", wc->path, k + 1,
+            wc->encut, e.msg);
+  return PP_OK;
+}
+
+/* Counting VASP's basis visits every G of the box |G_i| <= qmax |a_i| / 2π
+ * + |k_i|; the box holds about (6/π)·(|a1||a2||a3|/Ω) times the sphere's G
+ * vectors (2× that for a Gamma-only half), a small factor for any real
+ * cell. A corrupted ENCUT or lattice could make it 10^15 and the count
+ * hang (fuzz seed regress-basis-box-1e15); so a box far larger than the
+ * stored coefficients (128×, or 4096 G vectors for tiny bases) is refused
+ * before counting. Work is then bounded by the coefficients the file holds. */
+static pp_status check_basis_box(const pp_wavecar *wc, int k, pp_err *err) {
+  const double qmax = sqrt(wc->encut * PP_VASP_C);
+  double box = 1;
+  for (int i = 0; i < 3; i++) {
+    const double len = sqrt(wc->lattice[i][0] * wc->lattice[i][0] +
+                            wc->lattice[i][1] * wc->lattice[i][1] +
+                            wc->lattice[i][2] * wc->lattice[i][2]);
+    const double bound = qmax * len / (2.0 * M_PI) + fabs(wc->kfrac[k][i]);
+    box *= 2 * (floor(bound) + 1) + 1;
+  }
+  const double limit = fmax(4096.0, 128.0 * (double)wc->npw[k]);
+  if (!(box <= limit))
+    PP_FAIL(err, PP_ERR_FORMAT,
+            "%s, record %lld (k-point %d): %lld coefficients per band, but ENCUT %g eV and the "
+            "lattice of record 2 span %.3g candidate G vectors; the header is corrupted or not "
+            "a WAVECAR's",
+            wc->path, (long long)pp_wavecar_krec(wc, 0, k) + 1, k + 1, (long long)wc->npw[k],
+            wc->encut, box);
+  return PP_OK;
+}
+
 /* Decides the variant from npw of every k-point against VASP's basis. */
 static pp_status detect_variant(pp_wavecar *wc, pp_variant force,
                                 pp_variant gamma_default, pp_err *err) {
   pp_variant found = PP_VARIANT_AUTO;
   for (int k = 0; k < wc->nkpts; k++) {
-    int64_t nfull = 0;
-    PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k],
-                             PP_VARIANT_STANDARD, NULL, 0, &nfull, err));
     const int64_t npw = wc->npw[k];
+    PP_CALL(check_basis_box(wc, k, err));
+    int64_t nfull = 0;
+    PP_CALL(basis_size(wc, k, PP_VARIANT_STANDARD, NULL, 0, &nfull, err));
     pp_variant here;
     if (npw == nfull)
       here = PP_VARIANT_STANDARD;
@@ -236,7 +305,7 @@ static pp_status kinetic_energy(const pp_wavecar *wc, pp_bytesrc *src, pp_varian
   pp_status st = PP_OK;
   if (!g || !c || !scratch) PP_THROW(PP_ERR_NOMEM, "%s: out of memory", wc->path);
   int64_t got;
-  PP_TRY(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[0], v, g, n, &got, err));
+  PP_TRY(basis_size(wc, 0, v, g, n, &got, err));
   pp_wavecar tmp = *wc;
   tmp.variant = v;
   tmp.nspinor = 1;
@@ -297,6 +366,7 @@ static pp_status open_on_root(const char *path, pp_variant force,
   wc->gzip = src.gzip;
   wc->file_size = src.size;
   PP_TRY(read_main_header(wc, &src, err));
+  PP_TRY(check_size(wc, path, err));
   PP_TRY(alloc_arrays(wc, err));
   PP_TRY(read_kpoint_headers(wc, &src, err));
   PP_TRY(detect_variant(wc, force, gamma_default, err));

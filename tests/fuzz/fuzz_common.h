@@ -95,6 +95,24 @@ static inline void fz_init(void) {
 
 static inline const char *fz_dir(void) { return fz_dir_; }
 
+/* The input as a NUL-terminated string (malloc'd; caller frees). */
+static inline char *fz_text(const uint8_t *data, size_t size) {
+  char *t = malloc(size + 1);
+  FZ_REQUIRE(t, "out of memory");
+  memcpy(t, data, size);
+  t[size] = '\0';
+  return t;
+}
+
+/* The LLVMFuzzerInitialize every target uses: MPI and the private directory. */
+#define FZ_DEFINE_INITIALIZE                             \
+  int LLVMFuzzerInitialize(int *argc, char ***argv);     \
+  int LLVMFuzzerInitialize(int *argc, char ***argv) {    \
+    (void)argc, (void)argv;                              \
+    fz_init();                                           \
+    return 0;                                            \
+  }
+
 /* Writes the input to fz_dir()/name; returns the path (static storage). */
 static inline const char *fz_write(const char *name, const uint8_t *data, size_t size) {
   static char path[640];

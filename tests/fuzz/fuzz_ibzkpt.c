@@ -10,20 +10,12 @@
 
 #define MAXK 256
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 static int guess(const uint8_t *data, size_t size, double (*k)[3]) {
-  char *t = malloc(size + 1);
-  FZ_REQUIRE(t, "out of memory");
-  memcpy(t, data, size);
-  t[size] = '\0';
+  char *t = fz_text(data, size);
   const char *p = strchr(t, '\n');
   long n = p ? strtol(p + 1, NULL, 10) : 1;
   if (n < 1 || n > MAXK) n = 1;

@@ -10,14 +10,9 @@
 #include "pawproj/io/lreal.h"
 #include "pawproj/model/gvec.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 static const pp_optdef defs[] = {{"bulk", "DIR", "b"},       {"defect", "DIR", "d"},
                                  {"bands", "N-M", "x"},      {"datasets", "SPEC", "p"},

@@ -10,21 +10,13 @@
 
 #define MAXK 64
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 /* The harness's own rough look at the list: sscanf per line. */
 static int guess_kpoints(const uint8_t *data, size_t size, double (*k)[3]) {
-  char *t = malloc(size + 1);
-  FZ_REQUIRE(t, "out of memory");
-  memcpy(t, data, size);
-  t[size] = '\0';
+  char *t = fz_text(data, size);
   int n = 0;
   const char *p = strstr(t, "k-points in reciprocal lattice and weights");
   if (p) p = strchr(p, '\n');

@@ -6,14 +6,9 @@
  * corpus/fuzz_pawxml/ check. */
 #include "fuzz_pawdata_check.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 /* 1 if the text holds a DOCTYPE or ENTITY declaration that no comment,
  * CDATA section or processing instruction (other than a leading <?xml ?>)
@@ -22,10 +17,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 static int plain_declaration(const uint8_t *data, size_t size) {
   if (memchr(data, '\0', size)) return 0;               /* refused as binary */
   if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) return 0; /* read as gzip */
-  char *t = malloc(size + 1);
-  FZ_REQUIRE(t, "out of memory");
-  memcpy(t, data, size);
-  t[size] = '\0';
+  char *t = fz_text(data, size);
   int yes = 0;
   const char *p = t;
   if (strncmp(p, "<?xml", 5) == 0) p = strstr(p, "?>");

@@ -9,21 +9,13 @@
 #include "pawproj/io/poscar.h"
 #include "pawproj/model/lattice.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char *name = "fuzz/POSCAR";
-  char *text = malloc(size + 1);
-  FZ_REQUIRE(text, "out of memory");
-  memcpy(text, data, size);
-  text[size] = '\0';
+  char *text = fz_text(data, size);
   pp_err e;
   pp_err_clear(&e);
   pp_structure s;

@@ -5,14 +5,9 @@
 #include "fuzz_pawdata_check.h"
 #include "pawproj/io/potcar.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *path = fz_write("POTCAR", data, size);

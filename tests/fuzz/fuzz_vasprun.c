@@ -8,20 +8,12 @@
 
 #define MAXK 4096
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 static int count_v(const uint8_t *data, size_t size) {
-  char *t = malloc(size + 1);
-  FZ_REQUIRE(t, "out of memory");
-  memcpy(t, data, size);
-  t[size] = '\0';
+  char *t = fz_text(data, size);
   int n = 0;
   const char *p = strstr(t, "name=\"weights\"");
   const char *end = p ? strstr(p, "</varray>") : NULL;

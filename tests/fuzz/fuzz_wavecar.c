@@ -11,14 +11,9 @@
 #include "pawproj/io/bytesrc.h"
 #include "pawproj/io/wavecar.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  fz_init();
-  return 0;
-}
+FZ_DEFINE_INITIALIZE
 
 static void check_header(const pp_wavecar *wc, size_t size) {
   FZ_REQUIRE(wc->reclen >= 104 && wc->reclen % 8 == 0, "reclen %lld", (long long)wc->reclen);

@@ -12,6 +12,7 @@
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/model/lattice.h"
+#include "pawproj/paw/pawrun.h"
 
 static double expected_electrons(const pp_density_pass *p) {
   const pp_wavecar *wc = &p->ds->wc;
@@ -52,9 +53,7 @@ pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_resu
   const pp_wavecar *wc = &s->ds->wc;
   const pp_structure *cell = &s->ds->structure;
   pp_layout lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL};
-  pp_pawset set = {0};
-  pp_paw paw = {0};
-  pp_projmode pm = {0};
+  pp_pawrun pr = {0};
   pp_bytesrc src = {0};
   int src_open = 0;
   pp_rgrid g = {0};
@@ -80,11 +79,11 @@ pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_resu
   r->electrons_expected = expected_electrons(&p);
   PP_TRY(pp_gridopt_choose(&s->grid, s->dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
   if (s->ae) {
-    st = pp_projmode_paw(&s->paw, s->dir, s->dir, wc, cell, &set, &paw, &pm, err);
+    st = pp_pawrun_setup(&s->paw, s->dir, s->dir, wc, cell, &pr, err);
     PP_TRY(pp_agree(st, err, ctx->world));
-    snprintf(r->projectors, sizeof r->projectors, "%s", pm.desc);
-    p.set = &set, p.paw = &paw;
-    const size_t pbytes = sizeof *p.P * ((size_t)wc->nspinor * paw.nproj + 1);
+    snprintf(r->projectors, sizeof r->projectors, "%s", pr.pm.desc);
+    p.set = &pr.set, p.paw = &pr.paw;
+    const size_t pbytes = sizeof *p.P * ((size_t)wc->nspinor * pr.paw.nproj + 1);
     PP_TRY(pp_stage_need(&sd, "projections", pbytes, err));
     PP_TRY(pp_stage_pool(&sd, "projections", &coef, 1, &proj, err));
     PP_TRY(pp_pool_alloc(proj, pbytes, (void **)&p.P, err));
@@ -110,7 +109,7 @@ pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_resu
   PP_TRY(pp_rgrid_create_in(r->grid, lay.kcomm, slab, &g, err));
   PP_TRY(pp_stage_pool(&sd, "density", &slab, 1, &dens, err));
   PP_TRY(pp_agree(pp_pool_alloc(dens, rho_bytes, (void **)&rho, err), err, ctx->world));
-  if (s->ae) PP_TRY(pp_aeplan_setup(set.ptr, cell->nspecies, &g, wc->lattice, &plan, err));
+  if (s->ae) PP_TRY(pp_aeplan_setup(pr.set.ptr, cell->nspecies, &g, wc->lattice, &plan, err));
   PP_TRY(pp_density_sum(&p, &g, s->ae ? &plan : NULL, dens, rho, &r->nstates, &r->seconds, err));
   r->electrons_grid = electrons_on_grid(&g, rho, wc->lattice);
   PP_TRY(pp_stage_begin(ctx, "write", &sw, err));
@@ -138,8 +137,6 @@ done:
   pp_aeplan_free(&plan);
   pp_rgrid_free(&g); /* the plan; its buffer went with its pool */
   pp_layout_free(&lay);
-  pp_projmode_free(&pm);
-  pp_paw_free(&paw);
-  pp_pawset_free(&set);
+  pp_pawrun_free(&pr);
   return st;
 }

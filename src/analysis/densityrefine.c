@@ -33,17 +33,23 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
   double complex *D = NULL;
   pp_tcradial *tabs = NULL;
   pp_kplan kp = {0};
+  pp_pool *kpool = NULL;
   pp_status st = PP_OK;
   const size_t dbytes = sizeof *D * (nd + 1);
   PP_TRY(pp_stage_begin(p->ctx, "refine", &sg, err));
-  PP_TRY(pp_stage_need(&sg, "occupations", dbytes, err));
+  PP_TRY(pp_stage_need(&sg, "occupations, kpoint-plan", dbytes + pp_density_plan_bytes(p), err));
   PP_TRY(pp_stage_pool(&sg, "occupations", NULL, 0, &pool, err));
   PP_TRY(pp_pool_alloc(pool, dbytes, (void **)&D, err)); /* zeroed */
   for (int item = 0; item < lay->nitems; item++) {
     if (!pp_layout_owns_item(lay, item)) continue;
     const int s = item / wc->nkpts, k = item % wc->nkpts;
     pp_kplan_free(&kp);
-    if (lay->brank == 0) PP_TRY(pp_kplan_create(p->paw, wc, k, &kp, err)); /* once for all bands of the item */
+    if (kpool) PP_TRY(pp_pool_release(kpool, err));
+    kpool = NULL;
+    if (lay->brank == 0) { /* once for all bands of the item */
+      PP_TRY(pp_stage_pool(&sg, "kpoint-plan", NULL, 0, &kpool, err));
+      PP_TRY(pp_kplan_create(p->paw, wc, k, kpool, &kp, err));
+    }
     for (int b = p->lo; b < p->hi; b++) {
       const double w = pp_density_weight(p, s, k, b);
       if (w == 0) continue;

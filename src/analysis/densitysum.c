@@ -8,6 +8,7 @@
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/io/wfset.h"
+#include "pawproj/model/gvec.h"
 
 /* ri += Σ_b w_b |ψ_b|² of one (spin, k) item on my slab; *states counts
  * the spinor components put on the grid (on band rank 0 only, so that the
@@ -19,8 +20,19 @@ static pp_status add_item(const pp_density_pass *p, pp_stage *sg, pp_rgrid *g, c
   const int64_t npw = wc->npw[k];
   const ptrdiff_t nloc = pp_rgrid_local(g);
   pp_kplan kp = {0};
+  pp_pool *pool = NULL;
+  const int(*glist)[3] = (const int(*)[3])m;
   pp_status st = PP_OK;
-  if (ae) PP_TRY(pp_kplan_create(p->paw, wc, k, &kp, err)); /* once for all bands of the item */
+  /* Once for all bands of the item: the plan (its G list too), or the G
+   * list alone. */
+  if (ae) {
+    PP_TRY(pp_stage_pool(sg, "kpoint-plan", NULL, 0, &pool, err));
+    PP_TRY(pp_kplan_create(p->paw, wc, k, pool, &kp, err));
+    glist = (const int(*)[3])kp.miller;
+  } else {
+    int64_t got;
+    PP_TRY(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, npw, &got, err));
+  }
   for (int b = p->lo; b < p->hi; b++) {
     const double w = pp_density_weight(p, s, k, b);
     if (w == 0) continue;
@@ -29,14 +41,18 @@ static pp_status add_item(const pp_density_pass *p, pp_stage *sg, pp_rgrid *g, c
     if (ae) PP_TRY(pp_kplan_project(&kp, cell, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
     for (int sp = 0; sp < wc->nspinor; sp++) {
       *states += p->lay->brank == 0;
-      PP_TRY(pp_state_fill_in(g, wc, k, p->c + (int64_t)sp * npw, ae, cell,
-                              ae ? p->P + (size_t)sp * p->paw->nproj : NULL, 1, m, err));
+      PP_TRY(pp_state_fill_glist(g, wc, k, p->c + (int64_t)sp * npw, ae, cell,
+                                 ae ? p->P + (size_t)sp * p->paw->nproj : NULL, 1, glist, err));
       for (ptrdiff_t i = 0; i < nloc; i++)
         ri[i] += w * (creal(g->buf[i]) * creal(g->buf[i]) + cimag(g->buf[i]) * cimag(g->buf[i]));
     }
   }
 done:
   pp_kplan_free(&kp);
+  if (pool) {
+    const pp_status rs = pp_pool_release(pool, err);
+    if (st == PP_OK) st = rs;
+  }
   return st;
 }
 
@@ -73,8 +89,17 @@ static size_t glist_bytes(const pp_density_pass *p) {
   return sizeof(int[3]) * (size_t)(largest_npw(&p->ds->wc) + 1);
 }
 
+size_t pp_density_plan_bytes(const pp_density_pass *p) {
+  size_t most = 0;
+  for (int k = 0; p->paw && k < p->ds->wc.nkpts; k++) {
+    const size_t b = pp_kplan_bytes(p->paw, &p->ds->wc, k);
+    if (b > most) most = b;
+  }
+  return most;
+}
+
 size_t pp_density_sum_bytes(const pp_density_pass *p, ptrdiff_t nloc) {
-  return part_bytes(p, nloc) + recv_bytes(p, nloc) + glist_bytes(p);
+  return part_bytes(p, nloc) + recv_bytes(p, nloc) + glist_bytes(p) + pp_density_plan_bytes(p);
 }
 
 pp_status pp_density_sum(const pp_density_pass *p, pp_rgrid *g, const pp_aeplan *ae, pp_pool *rho_pool, double *rho,

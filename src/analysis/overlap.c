@@ -58,7 +58,22 @@ static pp_status alloc_proj(const pp_wfset *bulk, int nd, const pp_pawpair *paw,
   return PP_OK;
 }
 
-static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
+/* The PAW terms of item j, their buffers in a pool of the stage for this
+ * item alone. */
+static pp_status add_paw(pp_stage *sg, const pp_pawpair *paw, const pp_wfset *bulk, int j, const double complex *all,
+                         int nd, int ld, double complex *Sj, pp_overlap_proj *proj, pp_err *err) {
+  const pp_wavecar *bwc = bulk->wc;
+  const int k = bulk->item[j] % bwc->nkpts, nbl = bulk->nb;
+  pp_pool *scratch;
+  PP_CALL(pp_stage_pool(sg, "paw-scratch", NULL, 0, &scratch, err));
+  const pp_status st = pp_pawpair_add(paw, bwc, k, bulk->c[j], nbl, all, nd, ld, Sj,
+                                      proj ? proj->PB + (size_t)j * nbl * proj->ncb : NULL,
+                                      proj ? proj->PD + (size_t)j * nd * proj->ncd : NULL, scratch, err);
+  PP_CALL(pp_pool_release(scratch, err));
+  return st;
+}
+
+static pp_status compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
                          const pp_pawpair *paw, pp_pool *gather_pool, pp_pool *ovl_pool,
                          double complex **S, pp_overlap_proj *proj, double *raw, pp_err *err) {
   const pp_wavecar *bwc = bulk->wc;
@@ -83,10 +98,7 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
       const double complex one = 1, zero = 0;
       zgemm_("C", "N", &nbl, &nd, &ld, &one, bulk->c[j], &ld, all, &ld, &zero, Sj, &nbl);
     }
-    if (paw)
-      PP_CALL(pp_pawpair_add(paw, bwc, k, bulk->c[j], nbl, all, nd, ld, Sj,
-                             proj ? proj->PB + (size_t)j * nbl * proj->ncb : NULL,
-                             proj ? proj->PD + (size_t)j * nd * proj->ncd : NULL, err));
+    if (paw) PP_CALL(add_paw(sg, paw, bulk, j, all, nd, ld, Sj, proj, err));
     double *r = raw + (size_t)j * nd * 2;
     for (int n = 0; n < nd; n++) {
       r[2 * n] = r[2 * n + 1] = 0;
@@ -102,17 +114,27 @@ static pp_status compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wf
   return PP_OK;
 }
 
-pp_status pp_overlap_compute(const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *defect,
+size_t pp_overlap_paw_scratch(const pp_wfset *bulk, int ndefect, const pp_pawpair *paw) {
+  size_t most = 0;
+  for (int j = 0; paw && j < bulk->nlocal; j++) {
+    const size_t b = pp_pawpair_scratch_bytes(paw, bulk->wc, bulk->item[j] % bulk->wc->nkpts, bulk->nb, ndefect);
+    if (b > most) most = b;
+  }
+  return most;
+}
+
+pp_status pp_overlap_compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *defect,
                              const pp_pawpair *paw, const double *kweight, pp_pool *gather_pool,
                              pp_pool *ovl_pool, double complex **S, pp_overlap_proj *proj,
                              double *character, pp_err *err) {
   const pp_wavecar *bwc = bulk->wc;
   const int nd = defect->hi - defect->lo;
   double *raw = NULL;
+  if (paw) PP_CALL(pp_stage_need(sg, "paw-scratch", pp_overlap_paw_scratch(bulk, nd, paw), err));
   pp_status st = pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * 2 * sizeof(double) + 16,
                                (void **)&raw, err);
   if (st == PP_OK)
-    st = compute(lay, bulk, defect, paw, gather_pool, ovl_pool, S, proj, raw, err);
+    st = compute(sg, lay, bulk, defect, paw, gather_pool, ovl_pool, S, proj, raw, err);
   PP_CALL(pp_agree(st, err, lay->world));
   /* Sum the band slices of the group: every group rank has the same items. */
   if (bulk->nlocal > 0)

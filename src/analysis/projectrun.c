@@ -9,7 +9,7 @@
 #include "pawproj/analysis/overlap.h"
 #include "pawproj/analysis/projectsetup.h"
 #include "pawproj/core/agree.h"
-#include "pawproj/io/pawset.h"
+#include "pawproj/core/stage.h"
 #include "pawproj/io/projectout.h"
 #include "pawproj/io/wfset.h"
 
@@ -27,32 +27,28 @@ static const char *const PAW_NOTE =
     "spheres of bulk and defect); not renormalised: "
     "'outside' = 1 - valence - conduction is the part the bulk bands miss";
 
-/* Each rank its own defect bands, on the defect run's grid. */
+/* Stage "ipr": each rank its own defect bands, on the defect run's grid,
+ * with the PAW side the run set up. */
 static pp_status compute_ipr(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, const pp_wfset *defect,
                              pp_err *err) {
   const pp_wavecar *d = &r->defect.wc;
   const int nd = r->hi - r->lo;
   char dir[4096], src[4300];
+  pp_stage sg = {0};
+  pp_status st = PP_OK;
   pp_dataset_dir(&r->defect, dir, sizeof dir);
   PP_CALL(pp_gridopt_choose(&s->grid_opts, dir, d, r->ipr_grid, src, sizeof src, err));
   PP_CALL(pp_pool_alloc(r->pool, sizeof(double) * 2 * (size_t)d->nspin * nd, (void **)&r->ipr_ae, err));
   r->ipr_ps = r->ipr_ae + (size_t)d->nspin * nd;
-  pp_pawset set = {0};
-  pp_paw paw = {0};
-  pp_projmode pm = {0};
-  pp_status st = PP_OK;
-  if (s->paw)
-    st = pp_projmode_paw(&s->paw_opts, s->defect, dir, d, &r->defect.structure, &set, &paw, &pm, err);
-  PP_TRY(pp_agree(st, err, ctx->world));
   if (ctx->rank == 0 && !ctx->quiet)
     fprintf(stderr, "[pawproj] IPR of %d defect band(s) on the %d × %d × %d grid (%s)\n", nd, r->ipr_grid[0],
             r->ipr_grid[1], r->ipr_grid[2], src);
-  st = pp_ipr_bands(defect, r->defect.kweight, r->ipr_grid, s->paw ? &paw : NULL, &r->defect.structure, ctx->world,
-                    r->ipr_ae, r->ipr_ps, err);
+  PP_TRY(pp_stage_begin(ctx, "ipr", &sg, err));
+  PP_TRY(pp_ipr_bands(&sg, defect, r->defect.kweight, r->ipr_grid, s->paw ? &r->paw_defect.paw : NULL,
+                      &r->defect.structure, ctx->world, r->ipr_ae, r->ipr_ps, err));
+  PP_TRY(pp_stage_end(&sg, err));
 done:
-  pp_projmode_free(&pm);
-  pp_paw_free(&paw);
-  pp_pawset_free(&set);
+  pp_stage_abort(&sg);
   return st;
 }
 
@@ -79,56 +75,90 @@ static pp_status write_results(const pp_ctx *ctx, const pp_project_setup *s, con
   return pp_projectout_write(ctx->world, s->h5, &o, err);
 }
 
-/* read → ipr → overlap → write. The results pool outlives the stages: the
- * outputs print from it after the wavefunctions are gone. */
-static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
-  pp_pools *pools = &ctx->pools;
+/* Stage "read": both runs' slices, into pools of the enclosing stage
+ * (the later stages use them); only the file buffer is the stage's own. */
+static pp_status read_bands(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_stage *outer,
+                            pp_pool **bwf, pp_pool **dwf, pp_wfset *bulk, pp_wfset *defect, pp_err *err) {
+  const pp_wavecar *bwc = &r->bulk.wc;
+  pp_stage sg = {0};
+  pp_pool *io;
+  pp_status st = PP_OK;
+  PP_TRY(pp_stage_pool(outer, "bulk-wf", &r->pool, 1, bwf, err));
+  PP_TRY(pp_stage_pool(outer, "defect-wf", &r->pool, 1, dwf, err));
+  PP_TRY(pp_stage_begin(ctx, "read", &sg, err));
+  PP_TRY(pp_stage_pool(&sg, "io-buffer", NULL, 0, &io, err));
+  PP_TRY(pp_wfset_read(&r->lay, bwc, 0, bwc->nbands, s->flip_spin, *bwf, io, ctx->quiet ? NULL : "bulk", bulk,
+                       err));
+  PP_TRY(pp_wfset_read(&r->lay, &r->defect.wc, r->lo, r->hi, 0, *dwf, io, ctx->quiet ? NULL : "defect", defect,
+                       err));
+  pp_stage_add_work(&sg, bulk->bytes_read + defect->bytes_read, 0);
+  PP_TRY(pp_stage_end(&sg, err));
+done:
+  pp_stage_abort(&sg);
+  return st;
+}
+
+/* Stage "overlap" (and "write" inside it: the results file holds what
+ * the overlap stage's pools hold). */
+static pp_status overlaps(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_pool *bwf, pp_pool *dwf,
+                          const pp_wfset *bulk, const pp_wfset *defect, pp_err *err) {
   const pp_wavecar *bwc = &r->bulk.wc;
   const int nd = r->hi - r->lo;
-  pp_pool *bwf, *dwf, *io, *gath, *ovl;
-  PP_CALL(pp_pool_create(pools, "setup", "results", NULL, 0, &r->pool, err));
+  pp_stage sg = {0}, sw = {0};
+  pp_pool *gath, *ovl;
+  double complex *S = NULL;
+  pp_overlap_proj proj = {0};
+  pp_status st = PP_OK;
+  PP_TRY(pp_stage_begin(ctx, "overlap", &sg, err));
+  PP_TRY(pp_stage_pool(&sg, "defect-gathered", &dwf, 1, &gath, err));
+  pp_pool *const ovl_deps[2] = {bwf, gath};
+  PP_TRY(pp_stage_pool(&sg, "overlaps", ovl_deps, 2, &ovl, err));
+  if (ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] computing overlaps\n");
+  PP_TRY(pp_overlap_compute(&sg, &r->lay, bulk, defect, s->paw ? &r->pair : NULL, r->bulk.kweight, gath, ovl, &S,
+                            s->paw && s->h5 ? &proj : NULL, r->character, err));
+  double flops = 0;
+  for (int j = 0; j < bulk->nlocal; j++)
+    flops += 8.0 * nd * bulk->nb * (double)pp_wavecar_nstored(bwc, bulk->item[j] % bwc->nkpts);
+  pp_stage_add_work(&sg, 0, flops);
+  pp_peak_rss(ctx, &r->rss_min, &r->rss_max);
+  if (s->h5) {
+    PP_TRY(pp_stage_begin(ctx, "write", &sw, err));
+    PP_TRY(write_results(ctx, s, r, bulk, S, &proj, err));
+    PP_TRY(pp_stage_end(&sw, err));
+  }
+  PP_TRY(pp_stage_end(&sg, err));
+done:
+  pp_stage_abort(&sw);
+  pp_stage_abort(&sg);
+  return st;
+}
+
+/* read → ipr → overlap → write inside the stage "project", whose pools
+ * hold the wavefunctions. The results pool outlives them: the outputs
+ * print from it after the wavefunctions are gone. */
+static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
+  const pp_wavecar *bwc = &r->bulk.wc;
+  const int nd = r->hi - r->lo;
+  pp_stage sp = {0};
+  pp_pool *bwf, *dwf;
+  pp_wfset bulk, defect;
+  pp_status st = PP_OK;
+  PP_CALL(pp_pool_create(&ctx->pools, "setup", "results", NULL, 0, &r->pool, err));
   PP_CALL(pp_pool_alloc(r->pool, (size_t)bwc->nspin * nd * PP_CHAR_N * sizeof(double), (void **)&r->character,
                         err));
+  PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
   /* Stop before allocating if the read + overlap stages cannot fit. */
   const size_t need = pp_wfset_need(&r->lay, bwc, 0, bwc->nbands) +
                       pp_wfset_need(&r->lay, &r->defect.wc, r->lo, r->hi) +
                       (size_t)nd * 16 * (size_t)bwc->npw[0] * bwc->nspinor;
-  PP_CALL(pp_agree(pp_pools_check_budget(pools, "read+overlap", need, err), err, ctx->world));
-  PP_CALL(pp_pool_create(pools, "read", "bulk-wf", &r->pool, 1, &bwf, err));
-  PP_CALL(pp_pool_create(pools, "read", "defect-wf", &r->pool, 1, &dwf, err));
-  PP_CALL(pp_pool_create(pools, "read", "io-buffer", NULL, 0, &io, err));
-  pp_wfset bulk, defect;
-  double t0 = MPI_Wtime();
-  PP_CALL(pp_wfset_read(&r->lay, bwc, 0, bwc->nbands, s->flip_spin, bwf, io, ctx->quiet ? NULL : "bulk", &bulk,
-                        err));
-  PP_CALL(pp_wfset_read(&r->lay, &r->defect.wc, r->lo, r->hi, 0, dwf, io, ctx->quiet ? NULL : "defect", &defect,
-                        err));
-  PP_CALL(pp_pool_release(io, err));
-  pp_stage_done(ctx, "read", &t0, bulk.bytes_read + defect.bytes_read, 0);
-  if (s->ipr) {
-    PP_CALL(compute_ipr(ctx, s, r, &defect, err));
-    pp_stage_done(ctx, "ipr", &t0, 0, 0);
-  }
-  PP_CALL(pp_pool_create(pools, "overlap", "defect-gathered", &dwf, 1, &gath, err));
-  pp_pool *const ovl_deps[2] = {bwf, gath};
-  PP_CALL(pp_pool_create(pools, "overlap", "overlaps", ovl_deps, 2, &ovl, err));
-  double complex *S = NULL;
-  pp_overlap_proj proj = {0};
-  if (ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] computing overlaps\n");
-  PP_CALL(pp_overlap_compute(&r->lay, &bulk, &defect, s->paw ? &r->pair : NULL, r->bulk.kweight, gath, ovl, &S,
-                             s->paw && s->h5 ? &proj : NULL, r->character, err));
-  double flops = 0;
-  for (int j = 0; j < bulk.nlocal; j++)
-    flops += 8.0 * nd * bulk.nb * (double)pp_wavecar_nstored(bwc, bulk.item[j] % bwc->nkpts);
-  pp_stage_done(ctx, "overlap", &t0, 0, flops);
-  pp_peak_rss(ctx, &r->rss_min, &r->rss_max);
-  if (s->h5) {
-    PP_CALL(write_results(ctx, s, r, &bulk, S, &proj, err));
-    pp_stage_done(ctx, "write", &t0, 0, 0);
-  }
-  PP_CALL(pp_pools_release_stage(pools, "overlap", err));
-  PP_CALL(pp_pools_release_stage(pools, "read", err));
-  return PP_OK;
+  PP_TRY(pp_stage_need(&sp, "bulk-wf, defect-wf, defect-gathered, overlaps", need, err));
+  PP_TRY(read_bands(ctx, s, r, &sp, &bwf, &dwf, &bulk, &defect, err));
+  if (s->ipr) PP_TRY(compute_ipr(ctx, s, r, &defect, err));
+  PP_TRY(overlaps(ctx, s, r, bwf, dwf, &bulk, &defect, err));
+  PP_TRY(pp_stage_end(&sp, err));
+done:
+  pp_stage_abort(&sp);
+  return st;
 }
 
 pp_status pp_project_run(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
@@ -150,8 +180,8 @@ pp_status pp_project_result_release(pp_project_result *r, pp_err *err) {
 void pp_project_result_free(pp_project_result *r) {
   pp_layout_free(&r->lay);
   pp_pawpair_free(&r->pair);
-  pp_projmode_free(&r->pm_bulk);
-  pp_projmode_free(&r->pm_defect);
+  pp_pawrun_free(&r->paw_defect);
+  pp_pawrun_free(&r->paw_bulk);
   pp_dataset_free(&r->defect);
   pp_dataset_free(&r->bulk);
   free(r->energy);

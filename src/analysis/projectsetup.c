@@ -9,24 +9,22 @@
 #include "pawproj/analysis/bandsel.h"
 #include "pawproj/analysis/bandstats.h"
 
-/* Each run's own LREAL and grid (its OUTCAR / vasprun.xml), unless the
- * setup says otherwise; the descriptions are printed because Auto is only
- * approximated (projmode.h). */
-static pp_status setup_projectors(const pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r,
-                                  pp_err *err) {
+/* Each run's PAW side: datasets, and its own LREAL and grid (its OUTCAR /
+ * vasprun.xml) unless the setup says otherwise; the descriptions are
+ * printed because Auto is only approximated (projmode.h). Then the terms
+ * between the two, from what the runs set up. */
+static pp_status setup_paw(const pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
   char dir[4096];
-  const pp_pawdata *const *data = r->pair.set.ptr;
   pp_dataset_dir(&r->bulk, dir, sizeof dir);
-  PP_CALL(pp_projmode_setup(dir, s->paw_opts.lreal, s->paw_opts.proj_grid, &r->bulk.wc, data,
-                            r->pair.species.nspecies, &r->pm_bulk, err));
+  PP_CALL(pp_pawrun_setup(&s->paw_opts, s->defect, dir, &r->bulk.wc, &r->bulk.structure, &r->paw_bulk, err));
   pp_dataset_dir(&r->defect, dir, sizeof dir);
-  PP_CALL(pp_projmode_setup(dir, s->paw_opts.lreal, s->paw_opts.proj_grid, &r->defect.wc, data,
-                            r->pair.species.nspecies, &r->pm_defect, err));
-  r->pair.rs_bulk = pp_projmode_rs(&r->pm_bulk);
-  r->pair.rs_defect = pp_projmode_rs(&r->pm_defect);
+  PP_CALL(pp_pawrun_setup(&s->paw_opts, s->defect, dir, &r->defect.wc, &r->defect.structure, &r->paw_defect,
+                          err));
+  PP_CALL(pp_pawpair_setup(&r->paw_bulk, &r->paw_defect, s->match_tol, sqrt(r->bulk.wc.encut * PP_VASP_C),
+                           &r->pair, err));
   if (ctx->rank == 0)
     for (int x = 0; x < 2; x++) {
-      const pp_projmode *pm = x ? &r->pm_defect : &r->pm_bulk;
+      const pp_projmode *pm = x ? &r->paw_defect.pm : &r->paw_bulk.pm;
       if (!ctx->quiet || pm->lr.mode == PP_LREAL_AUTO)
         fprintf(stderr, "[pawproj] %s projectors: %s\n", x ? "defect" : "bulk", pm->desc);
     }
@@ -51,12 +49,7 @@ pp_status pp_project_open(pp_ctx *ctx, const pp_project_setup *s, pp_project_res
   PP_CALL(pp_dataset_open("bulk", s->bulk, s->variant, 1, ctx->world, &r->bulk, err));
   PP_CALL(pp_dataset_open("defect", s->defect, s->variant, 1, ctx->world, &r->defect, err));
   PP_CALL(pp_dataset_check_compatible(&r->bulk, &r->defect, err));
-  if (s->paw) {
-    PP_CALL(pp_pawpair_setup(s->paw_opts.datasets ? s->paw_opts.datasets : s->defect, &r->bulk.structure,
-                             &r->defect.structure, s->match_tol, sqrt(r->bulk.wc.encut * PP_VASP_C), &r->pair,
-                             err));
-    PP_CALL(setup_projectors(ctx, s, r, err));
-  }
+  if (s->paw) PP_CALL(setup_paw(ctx, s, r, err));
   if (s->bands)
     PP_CALL(pp_bandsel_parse(s->bands, r->defect.wc.nbands, &r->lo, &r->hi, err));
   else

@@ -267,10 +267,16 @@ pp_status pp_state_fill(pp_rgrid *g, const pp_wavecar *wc, int k, const double c
 pp_status pp_state_fill_in(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c, const pp_aeplan *ae,
                            const pp_structure *st, const double complex *P, int remove_phase, int (*m)[3],
                            pp_err *err) {
-  const int64_t npw = wc->npw[k];
   int64_t got;
-  PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, npw, &got, err));
-  PP_CALL(pp_rgrid_set_sphere(g, (const int(*)[3])m, npw, c, pp_variant_is_gamma(wc->variant), wc->path, k, err));
+  PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, m, wc->npw[k], &got, err));
+  return pp_state_fill_glist(g, wc, k, c, ae, st, P, remove_phase, (const int(*)[3])m, err);
+}
+
+pp_status pp_state_fill_glist(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c,
+                              const pp_aeplan *ae, const pp_structure *st, const double complex *P, int remove_phase,
+                              const int (*m)[3], pp_err *err) {
+  const int64_t npw = wc->npw[k];
+  PP_CALL(pp_rgrid_set_sphere(g, m, npw, c, pp_variant_is_gamma(wc->variant), wc->path, k, err));
   const double omega_A = fabs(pp_lat_volume(wc->lattice));
   pp_rgrid_backward(g);
   if (ae) PP_CALL(add_reconstruction(g, wc, k, ae, st, P, omega_A / (BOHR_A * BOHR_A * BOHR_A), err));

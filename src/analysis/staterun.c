@@ -11,21 +11,21 @@
 #include "pawproj/analysis/stategrid.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
-#include "pawproj/io/pawset.h"
 #include "pawproj/io/wfset.h"
 #include "pawproj/model/lattice.h"
-#include "pawproj/paw/projector.h"
+#include "pawproj/paw/pawrun.h"
 
 /* The PAW side of the AE state: datasets, projections P (and QP, from
  * the pool "projections" of the stage) and the AE norm. */
 static pp_status project_band(const pp_ctx *ctx, pp_stage *sg, const pp_state_setup *in, const double complex *c,
-                              pp_pawset *set, pp_paw *paw, pp_projmode *pm, pp_pool *coef, double complex **P,
+                              pp_pawrun *pr, pp_pool *coef, double complex **P,
                               pp_state_result *res, pp_err *err) {
   const pp_wavecar *wc = &in->ds->wc;
   const pp_structure *cell = &in->ds->structure;
-  const pp_status st = pp_projmode_paw(&in->paw, in->dir, in->dir, wc, cell, set, paw, pm, err);
+  const pp_status st = pp_pawrun_setup(&in->paw, in->dir, in->dir, wc, cell, pr, err);
   PP_CALL(pp_agree(st, err, ctx->world));
-  snprintf(res->projectors, sizeof res->projectors, "%s", pm->desc);
+  snprintf(res->projectors, sizeof res->projectors, "%s", pr->pm.desc);
+  const pp_paw *paw = &pr->paw;
   const size_t np = (size_t)wc->nspinor * paw->nproj, bytes = sizeof **P * (np + 1);
   pp_pool *pool;
   double complex *QP;
@@ -107,9 +107,7 @@ pp_status pp_state_run(pp_ctx *ctx, const pp_state_setup *in, pp_state_result *r
   const double omega = fabs(pp_lat_volume(wc->lattice));
   const int gamma = pp_variant_is_gamma(wc->variant);
   const pp_stateout out = {wc, cell, in->s, in->k, in->b, in->ae, !gamma || !in->remove_phase, in->cube, in->prefix};
-  pp_pawset set = {0};
-  pp_paw paw = {0};
-  pp_projmode pm = {0};
+  pp_pawrun pr = {0};
   pp_aeplan plan = {0};
   pp_rgrid g = {0};
   /* Stage "state" owns what lives from the read to the files: the band,
@@ -130,9 +128,9 @@ pp_status pp_state_run(pp_ctx *ctx, const pp_state_setup *in, pp_state_result *r
   if (ctx->rank == 0) pp_stage_add_work(&ss, (double)wc->coef_bytes * (double)nst, 0); /* rank 0 reads it */
   for (int64_t i = 0; i < nst; i++) res->pseudo_norm += creal(c[i]) * creal(c[i]) + cimag(c[i]) * cimag(c[i]);
   PP_TRY(pp_gridopt_choose(&in->grid, in->dir, wc, res->grid, res->grid_source, sizeof res->grid_source, err));
-  if (in->ae) PP_TRY(project_band(ctx, &ss, in, c, &set, &paw, &pm, coef, &P, res, err));
+  if (in->ae) PP_TRY(project_band(ctx, &ss, in, c, &pr, coef, &P, res, err));
   if (in->ae && !in->grid_chosen)
-    PP_TRY(pp_stategrid_refine(set.ptr, cell, wc->lattice, P, wc->nspinor, paw.nproj, res->grid, res->grid_source,
+    PP_TRY(pp_stategrid_refine(pr.set.ptr, cell, wc->lattice, P, wc->nspinor, pr.paw.nproj, res->grid, res->grid_source,
                                sizeof res->grid_source, &res->deficit, err));
   /* The grid is known: the rest of the need, before any of it is
    * allocated (the fill's G list and the files' buffer never coexist). */
@@ -153,13 +151,13 @@ pp_status pp_state_run(pp_ctx *ctx, const pp_state_setup *in, pp_state_result *r
   if (st == PP_OK) st = pp_pool_alloc(dens, rho_bytes, (void **)&rho, err);
   PP_TRY(pp_agree(st, err, ctx->world));
   if (in->ae) {
-    PP_TRY(pp_aeplan_setup(set.ptr, cell->nspecies, &g, wc->lattice, &plan, err));
+    PP_TRY(pp_aeplan_setup(pr.set.ptr, cell->nspecies, &g, wc->lattice, &plan, err));
     res->q2 = plan.q2;
     /* The prediction for a grid the user chose, too. */
     if (in->grid_chosen)
-      PP_TRY(pp_stategrid_deficit(set.ptr, cell, P, wc->nspinor, paw.nproj, plan.q2, &res->deficit, err));
+      PP_TRY(pp_stategrid_deficit(pr.set.ptr, cell, P, wc->nspinor, pr.paw.nproj, plan.q2, &res->deficit, err));
   }
-  PP_TRY(fill_state(ctx, in, &g, c, &plan, P, paw.nproj, wave, keep, rho, err));
+  PP_TRY(fill_state(ctx, in, &g, c, &plan, P, pr.paw.nproj, wave, keep, rho, err));
   const double dv = omega / ((double)g.n[0] * g.n[1] * g.n[2]);
   for (int kind = 0; kind <= in->ae; kind++)
     pp_ipr_moments(rho + (size_t)kind * nloc, nloc, dv, omega, g.comm, &res->grid_norm[kind], &res->ipr[kind]);
@@ -172,8 +170,6 @@ done:
   pp_stage_abort(&ss); /* error paths: every pool of the state; a no-op once ended */
   pp_rgrid_free(&g);   /* the plan; its buffer went with its pool */
   pp_aeplan_free(&plan);
-  pp_projmode_free(&pm);
-  pp_paw_free(&paw);
-  pp_pawset_free(&set);
+  pp_pawrun_free(&pr);
   return st;
 }

@@ -12,14 +12,42 @@ static int species_index(const pp_structure *u, const char *name) {
   return -1;
 }
 
-static pp_status build_union(const pp_structure *b, const pp_structure *d, pp_structure *u, pp_err *err) {
-  memset(u, 0, sizeof *u);
-  u->species = calloc((size_t)(b->nspecies + d->nspecies), sizeof *u->species);
-  if (!u->species) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
-  const pp_structure *both[2] = {b, d};
+/* The bulk's species in its order, then the defect's others: the bulk's
+ * indices stay valid in the union, and every dataset is the one its run
+ * loaded. */
+static pp_status build_union(const pp_pawrun *b, const pp_pawrun *d, pp_pawpair *pp, pp_err *err) {
+  pp_structure *u = &pp->species;
+  const int n = b->cell->nspecies + d->cell->nspecies;
+  u->species = calloc((size_t)n + 1, sizeof *u->species);
+  pp->data = calloc((size_t)n + 1, sizeof *pp->data);
+  if (!u->species || !pp->data) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  const pp_pawrun *both[2] = {b, d};
   for (int x = 0; x < 2; x++)
-    for (int s = 0; s < both[x]->nspecies; s++)
-      if (species_index(u, both[x]->species[s]) < 0) memcpy(u->species[u->nspecies++], both[x]->species[s], PP_SPECIES_NAME);
+    for (int s = 0; s < both[x]->cell->nspecies; s++)
+      if (species_index(u, both[x]->cell->species[s]) < 0) {
+        pp->data[u->nspecies] = both[x]->set.ptr[s];
+        memcpy(u->species[u->nspecies++], both[x]->cell->species[s], PP_SPECIES_NAME);
+      }
+  return PP_OK;
+}
+
+/* The defect's real-space projectors seen in union species order (the
+ * order of the sites' species): its tables, not copies. */
+static pp_status defect_rs_view(const pp_pawrun *d, pp_pawpair *pp, pp_err *err) {
+  const pp_rsproj *rs = d->paw.rs;
+  if (!rs) return PP_OK;
+  const int n = pp->species.nspecies;
+  pp->rs_view = *rs;
+  pp->rs_view.nspecies = n;
+  pp->rs_view.data = calloc((size_t)n + 1, sizeof *pp->rs_view.data);
+  pp->rs_view.table = calloc((size_t)n + 1, sizeof *pp->rs_view.table);
+  if (!pp->rs_view.data || !pp->rs_view.table) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  for (int s = 0; s < d->cell->nspecies; s++) {
+    const int u = species_index(&pp->species, d->cell->species[s]);
+    pp->rs_view.data[u] = rs->data[s];
+    pp->rs_view.table[u] = rs->table[s];
+  }
+  pp->rs_defect = &pp->rs_view;
   return PP_OK;
 }
 
@@ -34,8 +62,8 @@ static pp_status build_pairs(pp_pawpair *pp, const pp_structure *bulk, const pp_
   const pp_pawdata **db = malloc(sizeof *db * (size_t)(bulk->natoms + defect->natoms + 1));
   if (!db) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   const pp_pawdata **dd = db + bulk->natoms;
-  for (int a = 0; a < bulk->natoms; a++) db[a] = &pp->set.data[pp->bside[a].species];
-  for (int b = 0; b < defect->natoms; b++) dd[b] = &pp->set.data[pp->dside[pp->dsite[b]].species];
+  for (int a = 0; a < bulk->natoms; a++) db[a] = pp->data[pp->bside[a].species];
+  for (int b = 0; b < defect->natoms; b++) dd[b] = pp->data[pp->dside[pp->dsite[b]].species];
   const pp_status st = pp_pairterm_build(bulk->lattice, bulk->natoms, (const double(*)[3])bulk->frac, db,
                                          defect->natoms, (const double(*)[3])defect->frac, dd, pp->match.b2d,
                                          pp->match.d2b, &pp->pairs, err);
@@ -43,12 +71,16 @@ static pp_status build_pairs(pp_pawpair *pp, const pp_structure *bulk, const pp_
   return st;
 }
 
-pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const pp_structure *defect,
-                           double tol_A, double qmax_A, pp_pawpair *pp, pp_err *err) {
+pp_status pp_pawpair_setup(const pp_pawrun *brun, const pp_pawrun *drun, double tol_A, double qmax_A,
+                           pp_pawpair *pp, pp_err *err) {
+  const pp_structure *bulk = brun->cell, *defect = drun->cell;
   memset(pp, 0, sizeof *pp);
-  PP_CALL(build_union(bulk, defect, &pp->species, err));
-  PP_CALL(pp_pawset_load(datasets, &pp->species, &pp->set, err));
-  PP_CALL(pp_paw_setup(&pp->species, pp->set.ptr, qmax_A, &pp->paw, err));
+  PP_CALL(build_union(brun, drun, pp, err));
+  /* The runs' tables, not a third copy (same datasets, same reach). */
+  const pp_paw *const donors[2] = {&brun->paw, &drun->paw};
+  PP_CALL(pp_paw_share(&pp->species, pp->data, qmax_A, NULL, donors, 2, &pp->paw, err));
+  pp->rs_bulk = brun->paw.rs;
+  PP_CALL(defect_rs_view(drun, pp, err));
   PP_CALL(pp_sitematch_build(bulk, defect, tol_A, &pp->match, err));
   const int n = bulk->natoms + defect->natoms;
   pp->bside = calloc((size_t)n + 1, sizeof *pp->bside);
@@ -73,7 +105,7 @@ pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const
       set_site(&pp->dside[i], bulk->frac[a], s, PP_SITE_DIFF);
       pp->nonlyb++;
     }
-    pp->ncol += pp->set.data[s].nproj;
+    pp->ncol += pp->data[s]->nproj;
     pp->scol[++i] = pp->ncol;
   }
   pp->nprojb = pp->ncol;
@@ -83,20 +115,22 @@ pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk, const
     set_site(&pp->bside[i], defect->frac[b], s, PP_SITE_DIFF);
     set_site(&pp->dside[i], defect->frac[b], s, PP_SITE_PROJ);
     pp->dsite[b] = i;
-    pp->ncol += pp->set.data[s].nproj;
+    pp->ncol += pp->data[s]->nproj;
     pp->nonlyd++;
     pp->scol[++i] = pp->ncol;
   }
   pp->nsites = i;
   for (int b = 0; b < defect->natoms; b++)
-    pp->dcol[b + 1] = pp->dcol[b] + pp->set.data[pp->dside[pp->dsite[b]].species].nproj;
+    pp->dcol[b + 1] = pp->dcol[b] + pp->data[pp->dside[pp->dsite[b]].species]->nproj;
   pp->nprojd = pp->dcol[defect->natoms];
   return build_pairs(pp, bulk, defect, err);
 }
 
 void pp_pawpair_free(pp_pawpair *pp) {
   pp_paw_free(&pp->paw);
-  pp_pawset_free(&pp->set);
+  free(pp->data);
+  free(pp->rs_view.data);
+  free(pp->rs_view.table);
   pp_sitematch_free(&pp->match);
   pp_pairterm_free(&pp->pairs);
   free(pp->species.species);
@@ -117,7 +151,7 @@ static void apply_q(const pp_pawpair *pp, int nspinor, double complex *X, int nr
     for (int sp = 0; sp < nspinor; sp++) {
       int col = 0;
       for (int i = 0; i < pp->nsites; i++) {
-        const pp_pawdata *d = &pp->set.data[pp->dside[i].species];
+        const pp_pawdata *d = pp->data[pp->dside[i].species];
         double complex *x = X + (size_t)r * ldx + (size_t)sp * pp->ncol + col;
         col += d->nproj;
         if (!pp->applyq[i]) continue;
@@ -169,25 +203,30 @@ static pp_status add_pairs(const pp_pawpair *pp, const double kfrac[3], int nspi
   return PP_OK;
 }
 
+size_t pp_pawpair_scratch_bytes(const pp_pawpair *pp, const pp_wavecar *wc, int k, int nbl, int nd) {
+  const size_t row = sizeof(double complex) * (size_t)wc->nspinor * pp->ncol, pad = 64;
+  const size_t x = ((size_t)nbl + 1) * row + pad + (1 + (pp->pairs.n > 0)) * (((size_t)nd + 1) * row + pad);
+  return x + pp_kplan_bytes(&pp->paw, wc, k);
+}
+
 pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb,
                          int nbl, const double complex *Cd, int nd, int64_t ld, double complex *S,
-                         double complex *PB, double complex *PD, pp_err *err) {
+                         double complex *PB, double complex *PD, pp_pool *scratch, pp_err *err) {
   const int ldx = wc->nspinor * pp->ncol;
-  double complex *XB = malloc(sizeof *XB * ((size_t)nbl * ldx + 1));
-  double complex *XD = malloc(sizeof *XD * ((size_t)nd * ldx + 1));
-  double complex *XD0 = NULL;
+  const size_t row = sizeof(double complex) * (size_t)ldx;
+  double complex *XB, *XD, *XD0 = NULL;
   pp_kplan kp = {0};
   pp_status st = PP_OK;
-  if (!XB || !XD) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
+  PP_TRY(pp_pool_alloc(scratch, ((size_t)nbl + 1) * row, (void **)&XB, err));
+  PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)&XD, err));
   /* One plan for both sides: same k-point, same G list and tables. */
-  PP_TRY(pp_kplan_create(&pp->paw, wc, k, &kp, err));
+  PP_TRY(pp_kplan_create(&pp->paw, wc, k, scratch, &kp, err));
   PP_TRY(pp_kplan_project_sites(&kp, pp->bside, pp->nsites, Cb, nbl, ld, XB, 0, pp->ncol, pp->rs_bulk, err));
   PP_TRY(pp_kplan_project_sites(&kp, pp->dside, pp->nsites, Cd, nd, ld, XD, 0, pp->ncol, pp->rs_defect, err));
   extract(pp, wc->nspinor, XB, nbl, XD, nd, PB, PD);
   if (pp->pairs.n > 0) {
-    XD0 = malloc(sizeof *XD0 * ((size_t)nd * ldx + 1));
-    if (!XD0) PP_THROW(PP_ERR_NOMEM, "out of memory for PAW projections (k-point %d)", k + 1);
-    memcpy(XD0, XD, sizeof *XD0 * (size_t)nd * ldx);
+    PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)&XD0, err));
+    memcpy(XD0, XD, row * (size_t)nd);
   }
   apply_q(pp, wc->nspinor, XD, nd);
   if (pp->pairs.n > 0) PP_TRY(add_pairs(pp, wc->kfrac[k], wc->nspinor, XD0, XD, nd, err));
@@ -197,8 +236,5 @@ pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, cons
   }
 done:
   pp_kplan_free(&kp);
-  free(XB);
-  free(XD);
-  free(XD0);
   return st;
 }

@@ -25,18 +25,40 @@ pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_e
   return st;
 }
 
-pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
-                       pp_paw *paw, pp_err *err) {
+/* The donor's tables of dataset d at the same reach, NULL if none has them. */
+static const pp_paw *donor_of(const pp_pawdata *d, double qmax_A, const pp_paw *const *donors, int ndonors, int *ds) {
+  for (int i = 0; i < ndonors; i++)
+    for (int s = 0; donors[i] && donors[i]->qmax_A == qmax_A && s < donors[i]->nspecies; s++)
+      if (donors[i]->data[s] == d && donors[i]->table) {
+        *ds = s;
+        return donors[i];
+      }
+  return NULL;
+}
+
+pp_status pp_paw_share(const pp_structure *st, const pp_pawdata **data, double qmax_A, const struct pp_rsproj *rs,
+                       const pp_paw *const *donors, int ndonors, pp_paw *paw, pp_err *err) {
   memset(paw, 0, sizeof *paw);
   paw->nspecies = st->nspecies;
   paw->data = data;
+  paw->rs = rs;
   paw->natoms = st->natoms;
-  paw->table = calloc((size_t)st->nspecies, sizeof *paw->table);
-  paw->dtable = calloc((size_t)st->nspecies, sizeof *paw->dtable);
+  paw->qmax_A = qmax_A;
+  paw->table = calloc((size_t)st->nspecies + 1, sizeof *paw->table);
+  paw->dtable = calloc((size_t)st->nspecies + 1, sizeof *paw->dtable);
+  paw->owned = calloc((size_t)st->nspecies + 1, 1);
   paw->offset = calloc((size_t)st->natoms + 1, sizeof *paw->offset);
-  if (!paw->table || !paw->dtable || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  if (!paw->table || !paw->dtable || !paw->owned || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   const double qmax = qmax_A * BOHR_A * 1.02 + 0.05;
   for (int s = 0; s < st->nspecies; s++) {
+    int ds;
+    const pp_paw *donor = donor_of(data[s], qmax_A, donors, ndonors, &ds);
+    if (donor) {
+      paw->table[s] = donor->table[ds];
+      paw->dtable[s] = donor->dtable[ds];
+      continue;
+    }
+    paw->owned[s] = 1;
     if (data[s]->nqtab > 0)
       PP_CALL(pp_ftable_from_table(data[s]->nj, data[s]->l, data[s]->qtab, data[s]->nqtab, data[s]->qtab_dq,
                                    &paw->table[s], err));
@@ -50,25 +72,38 @@ pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double q
   return PP_OK;
 }
 
+pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
+                       const struct pp_rsproj *rs, pp_paw *paw, pp_err *err) {
+  return pp_paw_share(st, data, qmax_A, rs, NULL, 0, paw, err);
+}
+
 void pp_paw_free(pp_paw *paw) {
-  for (int s = 0; s < paw->nspecies; s++) {
+  for (int s = 0; paw->owned && s < paw->nspecies; s++) {
+    if (!paw->owned[s]) continue;
     if (paw->table) pp_ftable_free(&paw->table[s]);
     if (paw->dtable) pp_ftable_free(&paw->dtable[s]);
   }
   free(paw->table);
   free(paw->dtable);
+  free(paw->owned);
   free(paw->offset);
   memset(paw, 0, sizeof *paw);
 }
 
+/* From the plan's pool, else malloc (freed by pp_kplan_free). */
+static pp_status kplan_alloc(const pp_kplan *p, size_t bytes, void **out, pp_err *err) {
+  if (p->pool) return pp_pool_alloc(p->pool, bytes, out, err);
+  *out = malloc(bytes);
+  if (!*out) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the projection plan of k-point %d", p->k + 1);
+  return PP_OK;
+}
+
 static pp_status kplan_tables(pp_kplan *p, int64_t npw, pp_err *err) {
   p->npw = npw;
-  p->miller = malloc(sizeof *p->miller * (size_t)(npw + 1));
-  p->q = malloc(sizeof(double) * 3 * (size_t)(npw + 1));
-  p->qlen = malloc(sizeof(double) * (size_t)(npw + 1));
-  p->kg = malloc(sizeof(double) * 3 * (size_t)(npw + 1));
-  if (!p->miller || !p->q || !p->qlen || !p->kg)
-    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the G table of k-point %d", p->k + 1);
+  PP_CALL(kplan_alloc(p, sizeof *p->miller * (size_t)(npw + 1), (void **)&p->miller, err));
+  PP_CALL(kplan_alloc(p, sizeof(double) * 3 * (size_t)(npw + 1), (void **)&p->q, err));
+  PP_CALL(kplan_alloc(p, sizeof(double) * (size_t)(npw + 1), (void **)&p->qlen, err));
+  PP_CALL(kplan_alloc(p, sizeof(double) * 3 * (size_t)(npw + 1), (void **)&p->kg, err));
   return PP_OK;
 }
 
@@ -97,8 +132,8 @@ static pp_status species_table(const pp_paw *paw, int species, pp_site_kind kind
   const pp_pawdata *d = paw->data[species];
   const pp_ftable *t = kind == PP_SITE_PROJ ? &paw->table[species] : &paw->dtable[species];
   const int64_t npw = kp->npw;
-  double complex *T = malloc(sizeof *T * (size_t)d->nproj * (size_t)npw + 1);
-  if (!T) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for the projector table");
+  double complex *T;
+  PP_CALL(kplan_alloc(kp, sizeof *T * ((size_t)d->nproj * (size_t)npw + 1), (void **)&T, err));
 #pragma omp parallel for schedule(static)
   for (int64_t g = 0; g < npw; g++) {
     double u[3] = {0, 0, 1};
@@ -136,11 +171,30 @@ static void fill_site(const pp_site *site, int nproj, const double complex *T, c
   }
 }
 
-pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_kplan *p, pp_err *err) {
+static int max_nproj(const pp_paw *paw) {
+  int maxproj = 0;
+  for (int s = 0; s < paw->nspecies; s++)
+    if (paw->data[s]->nproj > maxproj) maxproj = paw->data[s]->nproj;
+  return maxproj;
+}
+
+size_t pp_kplan_bytes(const pp_paw *paw, const pp_wavecar *wc, int k) {
+  const size_t npw = (size_t)wc->npw[k] + 1, pad = 64; /* pool alignment per buffer */
+  size_t b = npw * (sizeof(int[3]) + 7 * sizeof(double)) + 4 * pad;
+  b += sizeof(double complex) * (size_t)block_rows(wc->npw[k], max_nproj(paw)) * npw + pad;
+  b += sizeof(double complex *) * (2 * (size_t)paw->nspecies + 1) + pad;
+  for (int s = 0; s < paw->nspecies; s++) /* both kinds of table of every species, at most */
+    b += 2 * (sizeof(double complex) * ((size_t)paw->data[s]->nproj * npw + 1) + pad);
+  return b;
+}
+
+pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_pool *pool, pp_kplan *p,
+                          pp_err *err) {
   memset(p, 0, sizeof *p);
   p->paw = paw;
   p->wc = wc;
   p->k = k;
+  p->pool = pool;
   PP_CALL(kplan_tables(p, wc->npw[k], err));
   int64_t got;
   PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, p->miller, p->npw, &got, err));
@@ -156,17 +210,18 @@ pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_kpl
     }
     p->qlen[g] = sqrt(len2);
   }
-  int maxproj = 0;
-  for (int s = 0; s < paw->nspecies; s++)
-    if (paw->data[s]->nproj > maxproj) maxproj = paw->data[s]->nproj;
-  p->maxrows = block_rows(p->npw, maxproj);
-  p->M = malloc(sizeof *p->M * (size_t)p->maxrows * (size_t)p->npw);
-  p->T = calloc(2 * (size_t)paw->nspecies + 1, sizeof *p->T);
-  if (!p->M || !p->T) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for projector matrices (k-point %d)", k + 1);
+  p->maxrows = block_rows(p->npw, max_nproj(paw));
+  PP_CALL(kplan_alloc(p, sizeof *p->M * (size_t)p->maxrows * (size_t)(p->npw + 1), (void **)&p->M, err));
+  PP_CALL(kplan_alloc(p, sizeof *p->T * (2 * (size_t)paw->nspecies + 1), (void **)&p->T, err));
+  memset(p->T, 0, sizeof *p->T * (2 * (size_t)paw->nspecies + 1));
   return PP_OK;
 }
 
 void pp_kplan_free(pp_kplan *p) {
+  if (p->pool) { /* the pool's owner returns the memory */
+    memset(p, 0, sizeof *p);
+    return;
+  }
   for (int i = 0; p->T && p->paw && i < 2 * p->paw->nspecies; i++) free(p->T[i]);
   free(p->T);
   free(p->M);
@@ -247,7 +302,7 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
                            int64_t ld, double complex *out, int col0, int ncol_total,
                            const struct pp_rsproj *rs, pp_err *err) {
   pp_kplan kp;
-  pp_status st = pp_kplan_create(paw, wc, k, &kp, err);
+  pp_status st = pp_kplan_create(paw, wc, k, NULL, &kp, err);
   if (st == PP_OK) st = pp_kplan_project_sites(&kp, sites, nsites, C, nb, ld, out, col0, ncol_total, rs, err);
   pp_kplan_free(&kp);
   return st;
@@ -256,7 +311,7 @@ pp_status pp_project_sites(const pp_paw *paw, const pp_site *sites, int nsites,
 pp_status pp_project(const pp_paw *paw, const pp_structure *st, const pp_wavecar *wc, int k,
                      const double complex *C, int nb, int64_t ld, double complex *P, pp_err *err) {
   pp_kplan kp;
-  pp_status s = pp_kplan_create(paw, wc, k, &kp, err);
+  pp_status s = pp_kplan_create(paw, wc, k, NULL, &kp, err);
   if (s == PP_OK) s = pp_kplan_project(&kp, st, C, nb, ld, P, err);
   pp_kplan_free(&kp);
   return s;

@@ -80,4 +80,8 @@ pp_status pp_density_sum(const pp_density_pass *p, pp_rgrid *g, const pp_aeplan 
  * points: the caller's up-front budget check. */
 size_t pp_density_sum_bytes(const pp_density_pass *p, ptrdiff_t nloc);
 
+/* The largest k-point projection plan of the AE passes (pool "kpoint-plan"
+ * of the stage, one item at a time; 0 for the pseudo density). */
+size_t pp_density_plan_bytes(const pp_density_pass *p);
+
 #endif

@@ -22,6 +22,7 @@
 
 #include "pawproj/core/error.h"
 #include "pawproj/core/pool.h"
+#include "pawproj/core/stage.h"
 #include "pawproj/io/wfset.h"
 #include "pawproj/par/layout.h"
 #include "pawproj/paw/pawpair.h"
@@ -43,14 +44,19 @@ typedef struct pp_overlap_proj {
 size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk,
                        int ndefect);
 
+/* Most bytes the PAW terms of one local item take (pawpair.h), 0 without paw. */
+size_t pp_overlap_paw_scratch(const pp_wfset *bulk, int ndefect, const pp_pawpair *paw);
+
 /* Computes the local overlap blocks *S (nlocal, nd, bulk->nb), row-major,
  * element [j][n][m] = <B_(b0+m)|D_(lo+n)> at item j) from ovl_pool, using
  * gather_pool for the gathered defect bands, and the character of every
  * defect band: character (nspin, nd, PP_CHAR_N), identical on all ranks.
  * paw == NULL: pseudo method; else the PAW terms are added, and when
- * proj != NULL its arrays are allocated from ovl_pool and filled.
+ * proj != NULL its arrays are allocated from ovl_pool and filled; the
+ * PAW terms' buffers come from a pool "paw-scratch" of sg, one per item,
+ * their need checked first (pp_stage_need); sg may be NULL without paw.
  * Collective over the world. */
-pp_status pp_overlap_compute(const pp_layout *lay, const pp_wfset *bulk,
+pp_status pp_overlap_compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk,
                              const pp_wfset *defect, const pp_pawpair *paw,
                              const double *kweight, pp_pool *gather_pool,
                              pp_pool *ovl_pool, double complex **S,

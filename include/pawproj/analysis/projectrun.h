@@ -3,8 +3,10 @@
  * localised it is (ipr.h).
  *
  * pp_project_run opens both runs and sets them up (projectsetup.h), then
- * goes through the stages read → ipr → overlap → write, each with its own
- * pools (pool.h) and reported with pp_stage_done; the HDF5 results file
+ * goes through the stages read → ipr → overlap → write inside the stage
+ * "project" (stage.h), which holds the wavefunctions the inner stages
+ * share; every stage owns its pools and checks its need against the
+ * budget before it allocates. The HDF5 results file
  * (projectout.h) is written inside the run because the overlaps and
  * projections it holds are released with their stage. Progress lines go to
  * stderr on rank 0 unless ctx->quiet. Collective over ctx->world; every
@@ -21,7 +23,7 @@
 #include "pawproj/model/gvec.h"
 #include "pawproj/par/layout.h"
 #include "pawproj/paw/pawpair.h"
-#include "pawproj/paw/projmode.h"
+#include "pawproj/paw/pawrun.h"
 
 /* What a run is asked (plain values; the strings are not copied). */
 typedef struct pp_project_setup {
@@ -46,8 +48,8 @@ typedef struct pp_project_result {
   const char *method;             /* "paw" or "pseudo" */
   const char *note;               /* how the character is normalised, one sentence for every output */
   pp_dataset bulk, defect;        /* both runs: headers, structures, k-point weights and their source */
+  pp_pawrun paw_bulk, paw_defect; /* paw: each run's datasets and projectors (pawrun.h), set up once */
   pp_pawpair pair;                /* paw: site matching (pair.match, nonlyb, nonlyd), two-centre pairs (pair.pairs) */
-  pp_projmode pm_bulk, pm_defect; /* paw: projector representation of each run */
   pp_layout lay;                  /* ranks as k-point groups x band groups */
   int lo, hi;                     /* selected defect bands [lo, hi), 0-based */
   double *energy;                 /* (nspin, nd): k-weighted mean eigenvalue, eV */

@@ -92,4 +92,10 @@ pp_status pp_state_fill_in(pp_rgrid *g, const pp_wavecar *wc, int k, const doubl
                            const pp_structure *st, const double complex *P, int remove_phase, int (*m)[3],
                            pp_err *err);
 
+/* pp_state_fill with the G list of k-point k already made (a pp_kplan's
+ * miller, projector.h): for every band of a k-point, the list once. */
+pp_status pp_state_fill_glist(pp_rgrid *g, const pp_wavecar *wc, int k, const double complex *c,
+                              const pp_aeplan *ae, const pp_structure *st, const double complex *P, int remove_phase,
+                              const int (*m)[3], pp_err *err);
+
 #endif

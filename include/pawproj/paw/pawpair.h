@@ -19,15 +19,15 @@
 
 #include <complex.h>
 
-#include "pawproj/io/pawset.h"
 #include "pawproj/model/sitematch.h"
 #include "pawproj/paw/pairterm.h"
+#include "pawproj/paw/pawrun.h"
 #include "pawproj/paw/projector.h"
 #include "pawproj/paw/rsproj.h"
 
 typedef struct pp_pawpair {
-  pp_structure species;   /* union of both species lists (names only) */
-  pp_pawset set;          /* datasets per union species */
+  pp_structure species;   /* union of both species lists (names only): the bulk's, then the defect's others */
+  const pp_pawdata **data; /* dataset per union species, the runs' own (array owned) */
   pp_paw paw;             /* form factors per union species */
   pp_sitematch match;     /* bulk ↔ defect atoms */
   int nsites;             /* matched + bulk-only + defect-only */
@@ -42,14 +42,18 @@ typedef struct pp_pawpair {
   int nprojb, nprojd;     /* projectors at all bulk / all defect atoms */
   int nonlyb, nonlyd;     /* unmatched counts */
   pp_pairterm pairs;      /* overlapping spheres with an unmatched atom */
-  /* Real-space projectors of each structure's run (LREAL, rsproj.h) for
-   * its p̃ projections; NULL: reciprocal space. Not owned; same species
-   * order as `set`. The Δφ projections are exact in reciprocal space. */
+  /* Real-space projectors of each run (LREAL, rsproj.h) for its p̃
+   * projections, in union species order; NULL: reciprocal space. The
+   * bulk's are its run's (its order is the union's first part); the
+   * defect's are rs_view, its run's tables re-indexed. The Δφ projections
+   * are exact in reciprocal space. */
   const pp_rsproj *rs_bulk, *rs_defect;
+  pp_rsproj rs_view;      /* arrays owned, tables not */
 } pp_pawpair;
 
-pp_status pp_pawpair_setup(const char *datasets, const pp_structure *bulk,
-                           const pp_structure *defect, double tol_A, double qmax_A,
+/* From the PAW sides of both runs (pawrun.h), which must outlive pp: their
+ * datasets and real-space projectors are used, not copied. */
+pp_status pp_pawpair_setup(const pp_pawrun *bulk, const pp_pawrun *defect, double tol_A, double qmax_A,
                            pp_pawpair *pp, pp_err *err);
 void pp_pawpair_free(pp_pawpair *pp);
 
@@ -59,10 +63,16 @@ void pp_pawpair_free(pp_pawpair *pp);
  * structure's own atoms, in atom order as pp_project lays them out:
  * PB (nbl, nspinor, nprojb) and PD (nd, nspinor, nprojd), row-major.
  * The bulk sites come first in atom order, so PB is a column block of
- * X_B; PD is collected from X_D before Q is applied. */
+ * X_B; PD is collected from X_D before Q is applied. Every buffer comes
+ * from `scratch`, which the caller releases afterwards. */
 pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k,
                          const double complex *Cb, int nbl, const double complex *Cd, int nd,
                          int64_t ld, double complex *S, double complex *PB, double complex *PD,
-                         pp_err *err);
+                         pp_pool *scratch, pp_err *err);
+
+/* The most pp_pawpair_add takes from its scratch pool (the caller releases
+ * it after the call): the site projections of both sides, the k-point's
+ * projection plan (projector.h). */
+size_t pp_pawpair_scratch_bytes(const pp_pawpair *pp, const pp_wavecar *wc, int k, int nbl, int nd);
 
 #endif

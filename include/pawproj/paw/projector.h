@@ -25,6 +25,7 @@
 #include <complex.h>
 
 #include "pawproj/core/error.h"
+#include "pawproj/core/pool.h"
 #include "pawproj/io/wavecar.h"
 #include "pawproj/model/pawdata.h"
 #include "pawproj/model/site.h"
@@ -36,28 +37,43 @@ struct pp_rsproj;
 typedef struct pp_paw {
   int nspecies;                 /* as in the structure */
   const pp_pawdata **data;      /* dataset per species (not owned) */
-  pp_ftable *table;             /* projector form factors per species (owned) */
-  pp_ftable *dtable;            /* Δφ form factors per species (owned) */
+  pp_ftable *table;             /* projector form factors per species */
+  pp_ftable *dtable;            /* Δφ form factors per species */
+  unsigned char *owned;         /* per species: 1 if table/dtable are this paw's, 0 if a donor's (pp_paw_share) */
+  double qmax_A;                /* the tables' reach, as given to the setup */
   int natoms;                   /* atoms of the structure */
   int *offset;                  /* first projector of each atom, (natoms+1) */
   int nproj;                    /* projectors of all atoms */
-  /* Real-space projectors (LREAL = .TRUE. / Auto, rsproj.h) that
-   * pp_project uses for p̃ instead of the reciprocal formula; NULL: none.
-   * Not owned; set by the caller after pp_paw_setup. */
+  /* Real-space projectors (LREAL = .TRUE., rsproj.h) that pp_project
+   * uses for p̃ instead of the reciprocal formula; NULL: none. Not owned;
+   * given to pp_paw_setup (pawrun.h holds both together). */
   const struct pp_rsproj *rs;
 } pp_paw;
 
 /* Plans projections for a structure whose species use `data`; qmax_A is
- * the largest |k+G| in Å⁻¹ (from ENCUT). */
+ * the largest |k+G| in Å⁻¹ (from ENCUT); rs: the structure's real-space
+ * projectors in the same species order, or NULL. data and rs must outlive
+ * paw. */
 pp_status pp_paw_setup(const pp_structure *st, const pp_pawdata **data, double qmax_A,
-                       pp_paw *paw, pp_err *err);
+                       const struct pp_rsproj *rs, pp_paw *paw, pp_err *err);
 void pp_paw_free(pp_paw *paw);
+
+/* pp_paw_setup whose form factors are, for every species with the same
+ * dataset (same address) and reach in one of the donors, the donor's
+ * (not copied; the donors must outlive paw), and computed otherwise. The
+ * tables are a function of dataset and reach alone: results as setup's. */
+pp_status pp_paw_share(const pp_structure *st, const pp_pawdata **data, double qmax_A, const struct pp_rsproj *rs,
+                       const pp_paw *const *donors, int ndonors, pp_paw *paw, pp_err *err);
 
 /* Form factors of Δφ_j = φ_j − φ̃_j up to qmax (Bohr⁻¹), as dtable. */
 pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err);
 
 /* The plan of k-point k of wc for the datasets and tables of paw (both
- * must outlive it). Fails only when out of memory. */
+ * must outlive it). With a pool (pool.h) every buffer of the plan, also
+ * the species tables made on first use, comes from it and is returned
+ * with the pool, after pp_kplan_free; pp_kplan_bytes is the most it takes.
+ * pool NULL: the plan allocates and frees its own. Fails only when out of
+ * memory or over the budget. */
 typedef struct pp_kplan {
   const pp_paw *paw;        /* datasets and form-factor tables (not owned) */
   const pp_wavecar *wc;     /* the run whose k-point this is (not owned) */
@@ -70,9 +86,12 @@ typedef struct pp_kplan {
   double _Complex **T;      /* [kind · nspecies + species]: i^l Y_lm f_j(|q|), (npw, nproj), NULL until used */
   double _Complex *M;       /* projector block workspace, (maxrows, npw) */
   int maxrows;              /* rows of M */
+  pp_pool *pool;            /* where the buffers are from; NULL: malloc */
 } pp_kplan;
 
-pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_kplan *p, pp_err *err);
+size_t pp_kplan_bytes(const pp_paw *paw, const pp_wavecar *wc, int k);
+pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_pool *pool, pp_kplan *p,
+                          pp_err *err);
 void pp_kplan_free(pp_kplan *p);
 
 /* pp_project_sites / pp_project on a plan (same layouts and results). */

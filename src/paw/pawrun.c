@@ -1,0 +1,24 @@
+/* pawrun.c — the PAW side of one run (see pawrun.h). */
+#include "pawproj/paw/pawrun.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pawproj/model/gvec.h"
+
+pp_status pp_pawrun_setup(const pp_paw_opts *o, const char *fallback, const char *dir, const pp_wavecar *wc,
+                          const pp_structure *cell, pp_pawrun *run, pp_err *err) {
+  memset(run, 0, sizeof *run);
+  run->cell = cell;
+  PP_CALL(pp_pawset_load(o->datasets ? o->datasets : fallback, cell, &run->set, err));
+  /* The representation first: the projections are planned with it. */
+  PP_CALL(pp_projmode_setup(dir, o->lreal, o->proj_grid, wc, run->set.ptr, cell->nspecies, &run->pm, err));
+  return pp_paw_setup(cell, run->set.ptr, sqrt(wc->encut * PP_VASP_C), pp_projmode_rs(&run->pm), &run->paw, err);
+}
+
+void pp_pawrun_free(pp_pawrun *run) {
+  pp_paw_free(&run->paw);
+  pp_projmode_free(&run->pm);
+  pp_pawset_free(&run->set);
+  memset(run, 0, sizeof *run);
+}

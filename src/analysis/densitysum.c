@@ -91,8 +91,9 @@ static size_t glist_bytes(const pp_density_pass *p) {
 
 size_t pp_density_plan_bytes(const pp_density_pass *p) {
   size_t most = 0;
-  for (int k = 0; p->paw && k < p->ds->wc.nkpts; k++) {
-    const size_t b = pp_kplan_bytes(p->paw, &p->ds->wc, k);
+  for (int item = 0; p->paw && item < p->lay->nitems; item++) { /* the items this rank plans */
+    if (!pp_layout_owns_item(p->lay, item)) continue;
+    const size_t b = pp_kplan_bytes(p->paw, &p->ds->wc, item % p->ds->wc.nkpts, 0);
     if (b > most) most = b;
   }
   return most;

@@ -23,7 +23,7 @@ void pp_ipr_moments(const double *rho, ptrdiff_t n, double dv, double omega, MPI
 static size_t item_bytes(const pp_wfset *set, const pp_paw *paw, int j) {
   const pp_wavecar *wc = set->wc;
   const int k = set->item[j] % wc->nkpts;
-  return paw ? pp_kplan_bytes(paw, wc, k) : sizeof(int[3]) * ((size_t)wc->npw[k] + 1) + 64;
+  return paw ? pp_kplan_bytes(paw, wc, k, 0) : sizeof(int[3]) * ((size_t)wc->npw[k] + 1) + 64;
 }
 
 pp_status pp_ipr_need(const pp_wfset *set, const int grid[3], const pp_paw *paw, size_t *need) {

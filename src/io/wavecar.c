@@ -291,25 +291,57 @@ static pp_status detect_variant(pp_wavecar *wc, pp_variant force,
   return PP_OK;
 }
 
+/* The buffers of the kinetic-energy test: the G list and the first bands
+ * of k-point 1, and one record of raw bytes to read them through. */
+typedef struct ekin_buf {
+  int (*g)[3];         /* npw[0] Miller indices */
+  double complex *c;   /* (nb, npw[0]) coefficients */
+  void *scratch;       /* one record */
+  int nb;              /* bands used: the first min(4, nbands) */
+  int owned;           /* 1: malloc'ed here (no pool given) */
+} ekin_buf;
+
+static pp_status ekin_alloc(const pp_wavecar *wc, pp_pool *pool, ekin_buf *b, pp_err *err) {
+  const size_t n = (size_t)wc->npw[0];
+  b->nb = wc->nbands < 4 ? wc->nbands : 4;
+  const size_t gb = sizeof *b->g * n, cb = sizeof *b->c * n * (size_t)b->nb, sb = (size_t)wc->reclen;
+  if (pool) {
+    PP_CALL(pp_pool_alloc(pool, gb, (void **)&b->g, err));
+    PP_CALL(pp_pool_alloc(pool, cb, (void **)&b->c, err));
+    PP_CALL(pp_pool_alloc(pool, sb, &b->scratch, err));
+    return PP_OK;
+  }
+  b->owned = 1;
+  b->g = malloc(gb);
+  b->c = malloc(cb);
+  b->scratch = malloc(sb);
+  if (!b->g || !b->c || !b->scratch) PP_FAIL(err, PP_ERR_NOMEM, "%s: out of memory", wc->path);
+  return PP_OK;
+}
+
+static void ekin_free(ekin_buf *b) {
+  if (!b->owned) return; /* the pool's: released with its stage */
+  free(b->g);
+  free(b->c);
+  free(b->scratch);
+}
+
 /* Kinetic energy Σ|c|²|k+G|²·ħ²/2m (eV) of the first bands of (spin 1,
  * k-point 1) with the G order of variant v. The true order gives the
  * smallest value: coefficients decay with |G|, and pairing them with the
  * wrong G vectors scrambles that decay (rearrangement inequality). */
-static pp_status kinetic_energy(const pp_wavecar *wc, pp_bytesrc *src, pp_variant v,
+static pp_status kinetic_energy(const pp_wavecar *wc, pp_bytesrc *src, pp_variant v, const ekin_buf *buf,
                                 double *ekin, pp_err *err) {
   const int64_t n = wc->npw[0];
-  const int nb = wc->nbands < 4 ? wc->nbands : 4;
-  int(*g)[3] = malloc(sizeof *g * (size_t)n);
-  double complex *c = malloc(sizeof *c * (size_t)n * (size_t)nb);
-  void *scratch = malloc((size_t)wc->reclen);
-  pp_status st = PP_OK;
-  if (!g || !c || !scratch) PP_THROW(PP_ERR_NOMEM, "%s: out of memory", wc->path);
+  const int nb = buf->nb;
+  int(*g)[3] = buf->g;
+  double complex *c = buf->c;
   int64_t got;
-  PP_TRY(basis_size(wc, 0, v, g, n, &got, err));
+  PP_CALL(basis_size(wc, 0, v, g, n, &got, err));
   pp_wavecar tmp = *wc;
   tmp.variant = v;
   tmp.nspinor = 1;
-  PP_TRY(pp_wavecar_read_bands(&tmp, src, 0, 0, 0, nb, c, n, scratch, (size_t)wc->reclen, err));
+  PP_CALL(pp_wavecar_read_bands(&tmp, src, 0, 0, 0, nb, c, n, buf->scratch, (size_t)wc->reclen, err));
   double b[3][3], e = 0;
   pp_lat_reciprocal(wc->lattice, b);
   for (int64_t i = 0; i < n; i++) {
@@ -324,21 +356,21 @@ static pp_status kinetic_energy(const pp_wavecar *wc, pp_bytesrc *src, pp_varian
     }
   }
   *ekin = e / nb;
-done:
-  free(g);
-  free(c);
-  free(scratch);
-  return st;
+  return PP_OK;
 }
 
 /* Gamma-only: npw cannot tell the x half from the z half; the kinetic
  * energy can. A clear winner (20% apart) decides; otherwise the OUTCAR's
- * VASP version (gamma_default) does, and the note says so. */
-static pp_status decide_gamma_half(pp_wavecar *wc, pp_bytesrc *src, pp_variant gamma_default,
+ * VASP version (gamma_default) does, and the note says so. The test's
+ * buffers come from pool (NULL: malloc'ed). */
+static pp_status decide_gamma_half(pp_wavecar *wc, pp_bytesrc *src, pp_variant gamma_default, pp_pool *pool,
                                    pp_err *err) {
   double ex, ez;
-  PP_CALL(kinetic_energy(wc, src, PP_VARIANT_GAMMA_X, &ex, err));
-  PP_CALL(kinetic_energy(wc, src, PP_VARIANT_GAMMA_Z, &ez, err));
+  ekin_buf buf = {0};
+  pp_status st = PP_OK;
+  PP_TRY(ekin_alloc(wc, pool, &buf, err));
+  PP_TRY(kinetic_energy(wc, src, PP_VARIANT_GAMMA_X, &buf, &ex, err));
+  PP_TRY(kinetic_energy(wc, src, PP_VARIANT_GAMMA_Z, &buf, &ez, err));
   const double lo = ex < ez ? ex : ez, hi = ex < ez ? ez : ex;
   if (hi > 1.2 * lo) {
     wc->variant = ex < ez ? PP_VARIANT_GAMMA_X : PP_VARIANT_GAMMA_Z;
@@ -354,11 +386,13 @@ static pp_status decide_gamma_half(pp_wavecar *wc, pp_bytesrc *src, pp_variant g
              ex, ez, wc->variant == PP_VARIANT_GAMMA_X ? "x" : "z",
              wc->variant == PP_VARIANT_GAMMA_X ? "VASP >= 5.4" : "VASP <= 5.2 per OUTCAR");
   }
-  return PP_OK;
+done:
+  ekin_free(&buf);
+  return st;
 }
 
 static pp_status open_on_root(const char *path, pp_variant force,
-                              pp_variant gamma_default, pp_wavecar *wc,
+                              pp_variant gamma_default, pp_pool *pool, pp_wavecar *wc,
                               pp_err *err) {
   pp_bytesrc src;
   PP_CALL(pp_bytesrc_open(path, &src, err));
@@ -371,7 +405,7 @@ static pp_status open_on_root(const char *path, pp_variant force,
   PP_TRY(read_kpoint_headers(wc, &src, err));
   PP_TRY(detect_variant(wc, force, gamma_default, err));
   if (force == PP_VARIANT_AUTO && pp_variant_is_gamma(wc->variant))
-    PP_TRY(decide_gamma_half(wc, &src, gamma_default, err));
+    PP_TRY(decide_gamma_half(wc, &src, gamma_default, pool, err));
   const int64_t nrec = pp_wavecar_brec(wc, wc->nspin - 1, wc->nkpts - 1, wc->nbands);
   const int64_t need = nrec * wc->reclen;
   if (!wc->gzip) {
@@ -397,12 +431,17 @@ done:
 pp_status pp_wavecar_open(const char *path, pp_variant force,
                           pp_variant gamma_default, MPI_Comm comm,
                           pp_wavecar *wc, pp_err *err) {
+  return pp_wavecar_open_in(path, force, gamma_default, comm, NULL, wc, err);
+}
+
+pp_status pp_wavecar_open_in(const char *path, pp_variant force, pp_variant gamma_default, MPI_Comm comm,
+                             pp_pool *scratch, pp_wavecar *wc, pp_err *err) {
   memset(wc, 0, sizeof *wc);
   snprintf(wc->path, sizeof wc->path, "%s", path);
   int rank;
   MPI_Comm_rank(comm, &rank);
   pp_status st = PP_OK;
-  if (rank == 0) st = open_on_root(path, force, gamma_default, wc, err);
+  if (rank == 0) st = open_on_root(path, force, gamma_default, scratch, wc, err);
   st = pp_bcast_status(st, err, 0, comm);
   if (st != PP_OK) {
     pp_wavecar_free(wc);

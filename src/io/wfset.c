@@ -37,7 +37,20 @@ size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
     if (pp_layout_owns_item(lay, i))
       bytes += (size_t)nb * (size_t)pp_wavecar_nstored(wc, i % wc->nkpts) * 16;
   const int n = count_local(lay);
-  return bytes + (size_t)n * (sizeof(int) + sizeof(void *)) + io_bytes(wc, nb);
+  return bytes + (size_t)n * (sizeof(int) + sizeof(void *)) + pp_wfset_io_need(lay, wc, lo, hi);
+}
+
+size_t pp_wfset_io_need(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi) {
+  int b0, nb;
+  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &b0, &nb);
+  return io_bytes(wc, nb);
+}
+
+size_t pp_wfset_scan_need(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi) {
+  int b0, nb;
+  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &b0, &nb);
+  if (nb <= 0 || count_local(lay) == 0) return 0; /* scan_local allocates nothing */
+  return SCAN_PIECE + (size_t)(SCAN_PIECE / (size_t)wc->coef_bytes) * 16;
 }
 
 static void report(const char *progress, const pp_layout *lay, int s, int k, int j, int n) {
@@ -142,22 +155,31 @@ pp_status pp_wfset_scan(const pp_layout *lay, const pp_wavecar *wc, int lo, int 
   return pp_agree(st, err, lay->world);
 }
 
-pp_status pp_wfset_read_band(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
-                             MPI_Comm comm, pp_err *err) {
+size_t pp_wfset_band_scratch_bytes(const pp_wavecar *wc) { return (size_t)wc->reclen; }
+
+pp_status pp_wfset_read_band_buf(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
+                                 void *scratch, MPI_Comm comm, pp_err *err) {
   int rank;
   MPI_Comm_rank(comm, &rank);
   pp_status st = PP_OK;
   if (rank == 0) {
     pp_bytesrc own;
-    void *scratch = malloc((size_t)wc->reclen);
-    if (!scratch) st = pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    void *mine = NULL; /* the scratch of a caller that passed none */
+    if (!scratch && !(scratch = mine = malloc(pp_wfset_band_scratch_bytes(wc))))
+      st = pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
     if (st == PP_OK && !src && (st = pp_bytesrc_open(wc->path, &own, err)) == PP_OK) src = &own;
     if (st == PP_OK)
-      st = pp_wavecar_read_bands(wc, src, s, k, b, 1, c, pp_wavecar_nstored(wc, k), scratch, (size_t)wc->reclen, err);
+      st = pp_wavecar_read_bands(wc, src, s, k, b, 1, c, pp_wavecar_nstored(wc, k), scratch,
+                                 pp_wfset_band_scratch_bytes(wc), err);
     if (src == &own) pp_bytesrc_close(&own);
-    free(scratch);
+    free(mine);
   }
   PP_CALL(pp_agree(st, err, comm));
   MPI_Bcast(c, (int)pp_wavecar_nstored(wc, k), MPI_C_DOUBLE_COMPLEX, 0, comm);
   return PP_OK;
+}
+
+pp_status pp_wfset_read_band(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
+                             MPI_Comm comm, pp_err *err) {
+  return pp_wfset_read_band_buf(wc, src, s, k, b, c, NULL, comm, err);
 }

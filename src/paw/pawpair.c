@@ -206,7 +206,7 @@ static pp_status add_pairs(const pp_pawpair *pp, const double kfrac[3], int nspi
 size_t pp_pawpair_scratch_bytes(const pp_pawpair *pp, const pp_wavecar *wc, int k, int nbl, int nd) {
   const size_t row = sizeof(double complex) * (size_t)wc->nspinor * pp->ncol, pad = 64;
   const size_t x = ((size_t)nbl + 1) * row + pad + (1 + (pp->pairs.n > 0)) * (((size_t)nd + 1) * row + pad);
-  return x + pp_kplan_bytes(&pp->paw, wc, k);
+  return x + pp_kplan_bytes(&pp->paw, wc, k, pp->nonlyb + pp->nonlyd > 0);
 }
 
 pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb,

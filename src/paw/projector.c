@@ -178,13 +178,13 @@ static int max_nproj(const pp_paw *paw) {
   return maxproj;
 }
 
-size_t pp_kplan_bytes(const pp_paw *paw, const pp_wavecar *wc, int k) {
+size_t pp_kplan_bytes(const pp_paw *paw, const pp_wavecar *wc, int k, int with_diff) {
   const size_t npw = (size_t)wc->npw[k] + 1, pad = 64; /* pool alignment per buffer */
   size_t b = npw * (sizeof(int[3]) + 7 * sizeof(double)) + 4 * pad;
   b += sizeof(double complex) * (size_t)block_rows(wc->npw[k], max_nproj(paw)) * npw + pad;
   b += sizeof(double complex *) * (2 * (size_t)paw->nspecies + 1) + pad;
-  for (int s = 0; s < paw->nspecies; s++) /* both kinds of table of every species, at most */
-    b += 2 * (sizeof(double complex) * ((size_t)paw->data[s]->nproj * npw + 1) + pad);
+  for (int s = 0; s < paw->nspecies; s++) /* the tables of every species, at most */
+    b += (size_t)(1 + (with_diff != 0)) * (sizeof(double complex) * ((size_t)paw->data[s]->nproj * npw + 1) + pad);
   return b;
 }
 

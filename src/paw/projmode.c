@@ -42,13 +42,6 @@ pp_status pp_projmode_setup(const char *dir, const char *lreal_opt, const int gr
   return PP_OK;
 }
 
-pp_status pp_projmode_paw(const pp_paw_opts *o, const char *fallback, const char *dir, const pp_wavecar *wc,
-                          const pp_structure *cell, pp_pawset *set, pp_paw *paw, pp_projmode *pm, pp_err *err) {
-  PP_CALL(pp_pawset_load(o->datasets ? o->datasets : fallback, cell, set, err));
-  PP_CALL(pp_projmode_setup(dir, o->lreal, o->proj_grid, wc, set->ptr, cell->nspecies, pm, err));
-  return pp_paw_setup(cell, set->ptr, sqrt(wc->encut * PP_VASP_C), pp_projmode_rs(pm), paw, err);
-}
-
 void pp_projmode_free(pp_projmode *pm) {
   if (pm->real_space) pp_rsproj_free(&pm->rs);
   memset(pm, 0, sizeof *pm);

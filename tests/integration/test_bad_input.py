@@ -97,7 +97,7 @@ expect_fail("lattice-mismatch", ["project", "--method", "pseudo", "--bulk", src,
 expect_fail("band-range", ["project", "--method", "pseudo", "--bulk", src, "--defect", src, "--bands", "20-30"],
             ["out of range", "24 bands"])
 expect_fail("budget", ["project", "--method", "pseudo", "--bulk", src, "--defect", src, "--mem-per-rank", "100K"],
-            ["budget", "read+overlap"])
+            ["budget", "'project'", "bulk-wf"])
 # k-point weights that do not belong to the WAVECAR.
 d = case("ibzkpt-count", good)
 open(os.path.join(d, "IBZKPT"), "w").write("Automatic\n 3\nReciprocal lattice\n 0 0 0 1\n .5 0 0 1\n 0 .5 0 1\n")

@@ -18,6 +18,20 @@ grid is split over all ranks), for each command:
   accounting's peak (the accounting may not overstate), also for a grid
   large enough that the pools dominate the process.
 
+`norms` and `dump` read every band in slices (no grid): for them, on the
+Si8 vacancy with 1 and 2 ranks,
+
+* (e) --mem-report lists the pools of their stages, and the pools hold at
+  least what independent arithmetic says they must, from the JSON: the
+  coefficients Σ_k npw_k × bands × 16 bytes / ranks (norms; the largest
+  rank holds at least the mean, and the pool halves from 1 to 2 ranks),
+  the HDF5 copy of the projections as large as the projections (norms),
+  the fact tables 2 × 8 × (bands + 24 + 27 per k-point) bytes exactly and
+  the largest G list × 12 bytes (dump).
+* (f) --mem-per-rank below half the report's live total: exit status 1, one
+  error line naming the stage ('norms', 'dump'), its pools and the budget,
+  no output file; just above the live total the run goes through.
+
 The report prints 3 significant decimals ("2.85 MiB"): every comparison
 allows for that rounding, and no more."""
 import glob
@@ -52,6 +66,24 @@ def error_lines(stderr):
 
 def outputs(prefix):
     return glob.glob(prefix + "*")
+
+
+def refused_then_fits(tag, cmd, args, nranks, budget, names, live):
+    """--mem-per-rank `budget` stops the run with one error holding every
+    string of `names` and leaves no output; the report's peak + 1 % (the
+    control) lets the same run through."""
+    bad = os.path.join(tmp, "%s-over%d" % (cmd, nranks))
+    q = run(args(bad) + ["--mem-per-rank", str(budget)], nranks, check=False)
+    errs = error_lines(q.stderr)
+    c.check(q.returncode == 1 and len(errs) == 1 and all(n in errs[0] for n in names),
+            "%s, --mem-per-rank %d: exit %d (want 1), one error naming the stage, its pools and the budget (%s): %s"
+            % (tag, budget, q.returncode, names, errs or q.stderr.strip()))
+    c.check(not outputs(bad), "%s, --mem-per-rank %d: no output file: %s" % (tag, budget, outputs(bad)))
+    enough = int(live[1] * 1.01) + 1
+    ok = os.path.join(tmp, "%s-fits%d" % (cmd, nranks))
+    q = run(args(ok) + ["--mem-per-rank", str(enough)], nranks, check=False)
+    c.check(q.returncode == 0 and outputs(ok), "%s, --mem-per-rank %d (the report's peak + 1 %%): exit %d, "
+            "files %s %s" % (tag, enough, q.returncode, len(outputs(ok)), q.stderr.strip()[-300:]))
 
 
 # Per command: its arguments, the stages its report must list, and the
@@ -103,26 +135,23 @@ with tempfile.TemporaryDirectory() as tmp:
                 print("note: %s: no peak_rss_mib_min_max in the JSON; RSS not compared" % tag)
             # (b) a budget below the slab stops the run before it allocates
             budget = int(points / nranks * 16 / 2)
-            bad = os.path.join(tmp, "%s-over%d" % (cmd, nranks))
-            q = run(spec["args"](bad) + ["--mem-per-rank", str(budget)], nranks, check=False)
-            errs = error_lines(q.stderr)
-            c.check(q.returncode == 1 and len(errs) == 1 and "'%s'" % cmd in errs[0] and "budget" in errs[0]
-                    and "grid-slab" in errs[0],
-                    "%s, --mem-per-rank %d: exit %d (want 1), one error naming the stage, pool and budget: %s"
-                    % (tag, budget, q.returncode, errs or q.stderr.strip()))
-            c.check(not outputs(bad), "%s, --mem-per-rank %d: no output file: %s" % (tag, budget, outputs(bad)))
-            # control: just above the accounted peak the same run goes through
-            enough = int(live[1] * 1.01) + 1
-            ok = os.path.join(tmp, "%s-fits%d" % (cmd, nranks))
-            q = run(spec["args"](ok) + ["--mem-per-rank", str(enough)], nranks, check=False)
-            c.check(q.returncode == 0 and outputs(ok), "%s, --mem-per-rank %d (the report's peak + 1 %%): exit %d, "
-                    "files %s %s" % (tag, enough, q.returncode, len(outputs(ok)), q.stderr.strip()[-300:]))
-        # (a) per-rank bytes halve from 1 to 2 ranks
+            refused_then_fits(tag, cmd, spec["args"], nranks, budget, ["'%s'" % cmd, "budget", "grid-slab"], live)
+        # (a) per-rank bytes halve from 1 to 2 ranks. A k-point's projection
+        # plan (pools "kpoint-plan") is whole on the rank that plans it, so it
+        # may not grow with ranks, and the rest of the live total halves.
+        plans = [k for k in peaks[1] if k[1] == "kpoint-plan"]
+        for key in plans:
+            one, two = peaks[1][key], peaks[2].get(key, (0, 0))
+            c.check(0 < two[0] <= one[1] * 1.01, "%s: %s/%s per rank on 2 ranks %.0f B <= 1 rank %.0f B"
+                    % (cmd, key[0], key[1], two[0], one[1]))
+        plan = {n: max([peaks[n].get(k, (0, 0))[1] for k in plans] + [0]) for n in (1, 2)}
         for key in list(spec["pools"]) + [("all", "(live total)")]:
             one, two = peaks[1].get(key), peaks[2].get(key)
             if one is None or two is None:
                 c.check(False, "%s: %s/%s reported on 1 and 2 ranks" % (cmd, key[0], key[1]))
                 continue
+            if key[0] == "all":
+                one, two = (one[0] - plan[1], one[1] - plan[1]), (two[0] - plan[2], two[1] - plan[2])
             lo, hi = one[0] / two[1], one[1] / two[0] if two[0] > 0 else float("inf")
             c.check(lo >= 1.8 and hi <= 2.2, "%s: %s/%s per rank 1 -> 2 ranks falls by %.3f-%.3f (want 2 +- 10 %%)"
                     % (cmd, key[0], key[1], lo, hi))
@@ -140,4 +169,61 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(live[1] >= want and rss_min >= live[0],
             "density 128^3: pool peak %.2f MiB >= slab + density + partial %.2f MiB, peak RSS %.1f MiB >= it"
             % (live[0] / 2 ** 20, want / 2 ** 20, rss_min / 2 ** 20))
+
+    # (e), (f): norms and dump, whose pools hold band slices, not grids.
+    vac = os.path.join(si8, "vacancy")
+    facts = json.loads(run(["dump", vac, "--json", "-"]).stdout)
+    nk = len(facts["spins"][0]["kpoints"])
+    nbands = len(facts["spins"][0]["kpoints"][0]["coeff_norms"])
+    npw = [kp["npw"] for kp in facts["spins"][0]["kpoints"]]
+    nspin = len(facts["spins"])
+    SLICED = {
+        "norms": {
+            "args": lambda out: ["norms", vac, "--json", out + ".json", "--h5", out + ".h5"],
+            "pools": {("norms", "norm-tables"), ("norms", "wavefunctions"), ("norms", "projections"),
+                      ("read", "io-buffer"), ("write", "write-buffer")},
+            "stage": "norms",
+        },
+        "dump": {
+            "args": lambda out: ["dump", vac, "--json", out + ".json"],
+            "pools": {("dump", "facts"), ("dump", "g-list"), ("read", "io-buffer")},
+            "stage": "dump",
+        },
+    }
+    for cmd, spec in SLICED.items():
+        per_rank = {}
+        for nranks in (1, 2):
+            tag = "%s, %d rank%s" % (cmd, nranks, "s" if nranks > 1 else "")
+            out = os.path.join(tmp, "%s%d" % (cmd, nranks))
+            t = report(run(spec["args"](out) + ["--mem-report"], nranks).stdout)
+            per_rank[nranks] = t
+            c.check(spec["pools"] <= set(t), "%s: report lists the pools %s: %s" % (tag, sorted(spec["pools"]),
+                                                                                   sorted(t)))
+            zero = (0, 0)
+            if cmd == "norms":
+                want = sum(npw) * nspin * nbands * 16 / nranks
+                got = t.get(("norms", "wavefunctions"), zero)
+                c.check(got[1] >= want, "%s: norms/wavefunctions peak %.0f B >= sum(npw) x %d bands x 16 / %d "
+                        "ranks = %.0f B" % (tag, got[1], nbands, nranks, want))
+                proj, copy = t.get(("norms", "projections"), zero), t.get(("write", "write-buffer"), zero)
+                c.check(proj[0] > 0 and copy[1] >= proj[0] * 0.99, "%s: write/write-buffer %.0f B holds the "
+                        "projections %.0f B" % (tag, copy[1], proj[0]))
+            else:
+                want = 2 * 8 * (nspin * nk * (nbands + 24) + nk * 27)
+                got = t.get(("dump", "facts"), zero)
+                c.check(got[0] <= want <= got[1], "%s: dump/facts %s B = 2 x 8 x (bands + 24 + 27) per k-point "
+                        "= %d B" % (tag, got, want))
+                got = t.get(("dump", "g-list"), zero)
+                c.check(got[1] >= max(npw) * 12, "%s: dump/g-list %.0f B >= largest npw %d x 12 B"
+                        % (tag, got[1], max(npw)))
+            live = t.get(("all", "(live total)"), zero)
+            budget = int(live[0] / 2)
+            refused_then_fits(tag, cmd, spec["args"], nranks, budget,
+                              ["stage '%s', pools '" % spec["stage"], "budget"], live)
+        if cmd == "norms":
+            one, two = per_rank[1].get(("norms", "wavefunctions")), per_rank[2].get(("norms", "wavefunctions"))
+            ok = one is not None and two is not None and two[0] > 0
+            lo, hi = (one[0] / two[1], one[1] / two[0]) if ok else (0, 0)
+            c.check(ok and lo >= 1.8 and hi <= 2.2, "norms: norms/wavefunctions per rank 1 -> 2 ranks falls by "
+                    "%.3f-%.3f (want 2 +- 10 %%)" % (lo, hi))
 c.close()

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "pawproj/core/error.h"
+#include "pawproj/core/pool.h"
 #include "pawproj/io/bytesrc.h"
 #include "pawproj/model/gvec.h"
 
@@ -62,6 +63,15 @@ typedef struct pp_wavecar {
 pp_status pp_wavecar_open(const char *path, pp_variant force,
                           pp_variant gamma_default, MPI_Comm comm,
                           pp_wavecar *wc, pp_err *err);
+
+/* pp_wavecar_open with the scratch of the Gamma-half test on comm's rank
+ * 0 (the G list and the first bands of k-point 1, one record: made only
+ * for a Gamma-only file with the variant detected) taken from `scratch`,
+ * a pool of the caller's stage, so that the memory report and the budget
+ * count it; NULL: malloc'ed and freed inside the call, as
+ * pp_wavecar_open does. The pool is only allocated from, on rank 0. */
+pp_status pp_wavecar_open_in(const char *path, pp_variant force, pp_variant gamma_default, MPI_Comm comm,
+                             pp_pool *scratch, pp_wavecar *wc, pp_err *err);
 
 /* Frees the header arrays. */
 void pp_wavecar_free(pp_wavecar *wc);

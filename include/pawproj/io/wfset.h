@@ -34,11 +34,32 @@ typedef struct pp_wfset {
 size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
                      int hi);
 
+/* The read buffer's part of pp_wfset_need: what pp_wfset_read takes from
+ * io_pool at most (the rest comes from wf_pool). */
+size_t pp_wfset_io_need(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi);
+
+/* What pp_wfset_scan takes from io_pool on this rank (0 if it holds no
+ * band of an item). */
+size_t pp_wfset_scan_need(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi);
+
+/* Bytes of the record scratch of pp_wfset_read_band_buf: one record. */
+size_t pp_wfset_band_scratch_bytes(const pp_wavecar *wc);
+
 /* One band (s, k, b) on every rank of comm: its rank 0 reads it (from src,
  * open there, or, with src NULL, from wc->path opened for the call) and
- * broadcasts it. c holds pp_wavecar_nstored(wc, k) values. Collective. */
+ * broadcasts it. c holds pp_wavecar_nstored(wc, k) values. Collective.
+ * Its record scratch is malloc'ed for the call, outside every pool: code
+ * inside a stage passes one from its pool to pp_wfset_read_band_buf. */
 pp_status pp_wfset_read_band(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
                              MPI_Comm comm, pp_err *err);
+
+/* pp_wfset_read_band with the record scratch of comm's rank 0 given:
+ * pp_wfset_band_scratch_bytes(wc) bytes from the caller's pool (an
+ * "io-buffer" of its stage), so that the memory report and the budget
+ * count it, allocated once for all the bands it reads; NULL: malloc'ed
+ * for the call. Only rank 0 of comm uses it; the others may pass NULL. */
+pp_status pp_wfset_read_band_buf(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
+                                 void *scratch, MPI_Comm comm, pp_err *err);
 
 /* Reads the slice; collective over the world (errors agreed). `progress`
  * non-NULL prints per-item progress on world rank 0 to stderr. flip = 1

@@ -71,7 +71,8 @@ pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_e
 /* The plan of k-point k of wc for the datasets and tables of paw (both
  * must outlive it). With a pool (pool.h) every buffer of the plan, also
  * the species tables made on first use, comes from it and is returned
- * with the pool, after pp_kplan_free; pp_kplan_bytes is the most it takes.
+ * with the pool, after pp_kplan_free; pp_kplan_bytes is the most it takes
+ * (with_diff: also the Δφ tables of PP_SITE_DIFF sites).
  * pool NULL: the plan allocates and frees its own. Fails only when out of
  * memory or over the budget. */
 typedef struct pp_kplan {
@@ -89,7 +90,7 @@ typedef struct pp_kplan {
   pp_pool *pool;            /* where the buffers are from; NULL: malloc */
 } pp_kplan;
 
-size_t pp_kplan_bytes(const pp_paw *paw, const pp_wavecar *wc, int k);
+size_t pp_kplan_bytes(const pp_paw *paw, const pp_wavecar *wc, int k, int with_diff);
 pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_pool *pool, pp_kplan *p,
                           pp_err *err);
 void pp_kplan_free(pp_kplan *p);

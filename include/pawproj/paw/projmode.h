@@ -37,13 +37,6 @@ typedef struct pp_paw_opts {
   int proj_grid[3];     /* --proj-grid; {0, 0, 0}: the run's grid */
 } pp_paw_opts;
 
-/* The PAW side of one run: the datasets (o->datasets, else `fallback`) for
- * the structure, their projector tables, and the run's projector
- * representation (dir's OUTCAR / vasprun.xml, o->lreal, o->proj_grid), with
- * paw->rs set to it. Not collective: callers agree on the status. */
-pp_status pp_projmode_paw(const pp_paw_opts *o, const char *fallback, const char *dir, const pp_wavecar *wc,
-                          const pp_structure *cell, pp_pawset *set, pp_paw *paw, pp_projmode *pm, pp_err *err);
-
 /* The rsproj to hand to projections, NULL for reciprocal space. */
 const pp_rsproj *pp_projmode_rs(const pp_projmode *pm);
 

@@ -11,6 +11,7 @@
 #include "pawproj/analysis/densitypass.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
+#include "pawproj/io/wfset.h"
 #include "pawproj/model/lattice.h"
 #include "pawproj/paw/pawrun.h"
 
@@ -73,9 +74,11 @@ pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_resu
   for (int k = 0; k < wc->nkpts; k++)
     if (pp_wavecar_nstored(wc, k) > maxst) maxst = pp_wavecar_nstored(wc, k);
   const size_t cbytes = sizeof *p.c * (size_t)(maxst + 1);
-  PP_TRY(pp_stage_need(&sd, "coefficients", cbytes, err));
+  const size_t rbytes = lay.brank == 0 ? pp_wfset_band_scratch_bytes(wc) : 0; /* band rank 0 reads */
+  PP_TRY(pp_stage_need(&sd, "coefficients", cbytes + rbytes, err));
   PP_TRY(pp_stage_pool(&sd, "coefficients", NULL, 0, &coef, err));
   PP_TRY(pp_pool_alloc(coef, cbytes, (void **)&p.c, err));
+  if (rbytes) PP_TRY(pp_pool_alloc(coef, rbytes, &p.rec, err));
   r->electrons_expected = expected_electrons(&p);
   PP_TRY(pp_gridopt_choose(&s->grid, s->dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
   if (s->ae) {

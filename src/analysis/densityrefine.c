@@ -53,7 +53,7 @@ pp_status pp_density_refine(const pp_density_pass *p, double electrons, int grid
     for (int b = p->lo; b < p->hi; b++) {
       const double w = pp_density_weight(p, s, k, b);
       if (w == 0) continue;
-      PP_TRY(pp_wfset_read_band(wc, p->src, s, k, b, p->c, lay->kcomm, err));
+      PP_TRY(pp_wfset_read_band_buf(wc, p->src, s, k, b, p->c, p->rec, lay->kcomm, err));
       if (lay->brank != 0) continue; /* one contribution per group */
       pp_stage_add_work(&sg, (double)wc->coef_bytes * (double)pp_wavecar_nstored(wc, k), 0);
       PP_TRY(pp_kplan_project(&kp, cell, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));

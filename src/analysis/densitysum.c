@@ -36,7 +36,7 @@ static pp_status add_item(const pp_density_pass *p, pp_stage *sg, pp_rgrid *g, c
   for (int b = p->lo; b < p->hi; b++) {
     const double w = pp_density_weight(p, s, k, b);
     if (w == 0) continue;
-    PP_TRY(pp_wfset_read_band(wc, p->src, s, k, b, p->c, p->lay->kcomm, err));
+    PP_TRY(pp_wfset_read_band_buf(wc, p->src, s, k, b, p->c, p->rec, p->lay->kcomm, err));
     if (p->lay->brank == 0) pp_stage_add_work(sg, (double)wc->coef_bytes * (double)pp_wavecar_nstored(wc, k), 0);
     if (ae) PP_TRY(pp_kplan_project(&kp, cell, p->c, 1, pp_wavecar_nstored(wc, k), p->P, err));
     for (int sp = 0; sp < wc->nspinor; sp++) {

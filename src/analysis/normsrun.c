@@ -39,14 +39,16 @@ static size_t proj_bytes(int nlocal, int nb, int ldp) {
 }
 
 /* The whole need of my rank: the coefficients for the whole run, then the
- * larger of the read buffer and what follows it (tables, projections, the
- * HDF5 buffer); they never coexist. */
+ * larger of the read buffer and what follows it (tables, projections, and
+ * the largest of the k-point plan, the Gram ring and the HDF5 buffer);
+ * they never coexist. */
 static size_t run_need(const pp_norms_setup *s, const norms_side *x) {
   const pp_wavecar *wc = &s->ds->wc;
   const int ldp = wc->nspinor * x->pr.paw.nproj;
   const size_t io = pp_wfset_io_need(&x->lay, wc, 0, wc->nbands);
-  const size_t after = tables_bytes(wc) + proj_bytes(x->nlocal, x->nb, ldp) +
-                       (s->h5 ? pp_normsout_bytes(x->nlocal, x->nb, ldp) : 0);
+  size_t plan, ring, work = pp_aenorm_work_bytes(&x->lay, wc, &x->pr.paw, 0, wc->nbands, &plan, &ring);
+  const size_t out = s->h5 ? pp_normsout_bytes(x->nlocal, x->nb, ldp) : 0;
+  const size_t after = tables_bytes(wc) + proj_bytes(x->nlocal, x->nb, ldp) + (work > out ? work : out);
   return pp_wfset_need(&x->lay, wc, 0, wc->nbands) - io + (io > after ? io : after);
 }
 
@@ -129,11 +131,11 @@ pp_status pp_norms_run(pp_ctx *ctx, const pp_norms_setup *s, pp_norms_result *r,
   PP_TRY(read_stage(ctx, wc, &x, wf, &bands, err));
   PP_TRY(pp_stage_pool(&sn, "projections", &wf, 1, &proj, err)); /* gram and write use them too */
   PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
-  PP_TRY(pp_aenorm_project(&x.lay, &bands, &x.pr.paw, cell, proj, tables, &a, err));
+  PP_TRY(pp_aenorm_project(&sp, &x.lay, &bands, &x.pr.paw, cell, proj, tables, &a, err));
   pp_stage_add_work(&sp, 0, a.proj_flops);
   PP_TRY(pp_stage_end(&sp, err));
   PP_TRY(pp_stage_begin(ctx, "gram", &sgr, err));
-  st = pp_aenorm_compute(&x.lay, &bands, &x.pr.paw, cell, &a, err);
+  st = pp_aenorm_compute(&sgr, &x.lay, &bands, &x.pr.paw, cell, &a, err);
   PP_TRY(pp_agree(st, err, ctx->world)); /* its ring buffers may fail on one rank */
   PP_TRY(pp_stage_end(&sgr, err));
   if (s->h5) PP_TRY(write_stage(ctx, s, &bands, &x.pr.paw, &a, proj, err));

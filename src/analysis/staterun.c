@@ -15,6 +15,19 @@
 #include "pawproj/model/lattice.h"
 #include "pawproj/paw/pawrun.h"
 
+/* The band, its record read through a buffer of the stage's pool
+ * "io-buffer", returned right after. */
+static pp_status read_band(pp_stage *sg, const pp_wavecar *wc, const pp_state_setup *in, double complex *c,
+                           size_t rbytes, pp_err *err) {
+  pp_pool *io;
+  void *rec = NULL;
+  PP_CALL(pp_stage_pool(sg, "io-buffer", NULL, 0, &io, err));
+  pp_status st = rbytes ? pp_pool_alloc(io, rbytes, &rec, err) : PP_OK;
+  if (st == PP_OK) st = pp_wfset_read_band_buf(wc, NULL, in->s, in->k, in->b, c, rec, sg->ctx->world, err);
+  const pp_status rs = pp_pool_release(io, err);
+  return st != PP_OK ? st : rs;
+}
+
 /* The PAW side of the AE state: datasets, projections P (and QP, from
  * the pool "projections" of the stage) and the AE norm. */
 static pp_status project_band(const pp_ctx *ctx, pp_stage *sg, const pp_state_setup *in, const double complex *c,
@@ -121,10 +134,11 @@ pp_status pp_state_run(pp_ctx *ctx, const pp_state_setup *in, pp_state_result *r
   if (in->sites) res->have_sites = 1, res->sites = *in->sites;
   PP_TRY(pp_stage_begin(ctx, "state", &ss, err));
   const size_t cbytes = sizeof *c * (size_t)(nst + 1);
-  PP_TRY(pp_stage_need(&ss, "coefficients", cbytes, err));
+  const size_t rbytes = ctx->rank == 0 ? pp_wfset_band_scratch_bytes(wc) : 0; /* rank 0 reads */
+  PP_TRY(pp_stage_need(&ss, "coefficients, io-buffer", cbytes + rbytes, err));
   PP_TRY(pp_stage_pool(&ss, "coefficients", NULL, 0, &coef, err));
   PP_TRY(pp_pool_alloc(coef, cbytes, (void **)&c, err));
-  PP_TRY(pp_wfset_read_band(wc, NULL, in->s, in->k, in->b, c, ctx->world, err));
+  PP_TRY(read_band(&ss, wc, in, c, rbytes, err));
   if (ctx->rank == 0) pp_stage_add_work(&ss, (double)wc->coef_bytes * (double)nst, 0); /* rank 0 reads it */
   for (int64_t i = 0; i < nst; i++) res->pseudo_norm += creal(c[i]) * creal(c[i]) + cimag(c[i]) * cimag(c[i]);
   PP_TRY(pp_gridopt_choose(&in->grid, in->dir, wc, res->grid, res->grid_source, sizeof res->grid_source, err));

@@ -13,6 +13,7 @@
 #include <complex.h>
 
 #include "pawproj/core/pool.h"
+#include "pawproj/core/stage.h"
 #include "pawproj/io/wfset.h"
 #include "pawproj/par/layout.h"
 #include "pawproj/paw/projector.h"
@@ -25,16 +26,24 @@ typedef struct pp_aenorm {
   double proj_flops;   /* 8 · bands · projectors · coefficients projected here */
 } pp_aenorm;
 
+/* The most bytes of the work pools on this rank for bands [lo, hi) of the
+ * layout's items: *plan of "kpoint-plan" (project step), *ring of
+ * "gram-ring" (compute step); returns the larger (they never coexist). */
+size_t pp_aenorm_work_bytes(const pp_layout *lay, const pp_wavecar *wc, const pp_paw *paw, int lo, int hi,
+                            size_t *plan, size_t *ring);
+
 /* First step: the projections P of the slices in `set`, and room for the
- * tables; arrays come from `pool` (P) and `small` (norm tables).
- * Collective over the world (errors agreed). */
-pp_status pp_aenorm_project(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
+ * tables; arrays come from `pool` (P) and `small` (norm tables), each
+ * k-point's projection plan from a pool "kpoint-plan" of the open stage sg
+ * (its need checked first). Collective over the world (errors agreed). */
+pp_status pp_aenorm_project(pp_stage *sg, const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
                             const pp_structure *st, pp_pool *pool, pp_pool *small,
                             pp_aenorm *out, pp_err *err);
 
 /* Second step: norms and the ring-passed off-diagonal maximum from the
- * slices and out->P. Collective over the world. */
-pp_status pp_aenorm_compute(const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
+ * slices and out->P; the ring buffers of each item from a pool
+ * "gram-ring" of sg (its need checked first). Collective over the world. */
+pp_status pp_aenorm_compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *set, const pp_paw *paw,
                             const pp_structure *st, pp_aenorm *out, pp_err *err);
 
 #endif

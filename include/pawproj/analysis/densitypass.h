@@ -43,6 +43,7 @@ typedef struct pp_density_pass {
   const pp_paw *paw;       /* projectors of the structure; NULL for the pseudo density */
   pp_bytesrc *src;         /* the WAVECAR, open on band rank 0 of each group */
   double complex *c;       /* scratch: one band's coefficients, (most stored of any k); the caller's pool */
+  void *rec;               /* scratch: one WAVECAR record (pp_wfset_band_scratch_bytes) on band rank 0, else NULL; the caller's pool */
   double complex *P;       /* scratch: one band's projections, (nspinor · paw->nproj); NULL if no paw */
 } pp_density_pass;
 

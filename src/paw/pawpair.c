@@ -127,6 +127,9 @@ pp_status pp_pawpair_setup(const pp_pawrun *brun, const pp_pawrun *drun, double 
 }
 
 void pp_pawpair_free(pp_pawpair *pp) {
+  /* The runs' real-space plans end with the overlaps (the runs stay). */
+  if (pp->rs_bulk) pp_rsproj_drop_plan(pp->rs_bulk);
+  if (pp->rs_defect) pp_rsproj_drop_plan(pp->rs_defect);
   pp_paw_free(&pp->paw);
   free(pp->data);
   free(pp->rs_view.data);

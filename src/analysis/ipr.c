@@ -26,16 +26,18 @@ static size_t item_bytes(const pp_wfset *set, const pp_paw *paw, int j) {
   return paw ? pp_kplan_bytes(paw, wc, k, 0) : sizeof(int[3]) * ((size_t)wc->npw[k] + 1) + 64;
 }
 
-pp_status pp_ipr_need(const pp_wfset *set, const int grid[3], const pp_paw *paw, size_t *need) {
+size_t pp_ipr_need(const pp_wfset *set, const int grid[3], const pp_paw *paw) {
+  if (set->nb <= 0 || set->nlocal <= 0) return 0;
   ptrdiff_t nloc, alloc;
   pp_rgrid_share(grid, MPI_COMM_SELF, &nloc, &alloc);
   size_t most = 0;
-  for (int j = 0; j < set->nlocal; j++)
-    if (item_bytes(set, paw, j) > most) most = item_bytes(set, paw, j);
+  for (int j = 0; j < set->nlocal; j++) {
+    const size_t b = item_bytes(set, paw, j);
+    if (b > most) most = b;
+  }
   const size_t per_band = sizeof(double) * ((size_t)nloc + 1) +
                           sizeof(double complex) * ((size_t)set->wc->nspinor * (paw ? paw->nproj : 0) + 1) + 128;
-  *need = set->nb > 0 && set->nlocal > 0 ? pp_rgrid_slab_bytes(alloc) + per_band + most : 0;
-  return PP_OK;
+  return pp_rgrid_slab_bytes(alloc) + per_band + most;
 }
 
 /* The IPRs of the bands of item j, added with its k-point's weight. */
@@ -97,9 +99,7 @@ pp_status pp_ipr_bands(pp_stage *sg, const pp_wfset *set, const double *kweight,
   pp_status st = PP_OK;
   double *rho = NULL;
   double complex *P = NULL;
-  size_t need;
-  PP_CALL(pp_ipr_need(set, grid, paw, &need));
-  PP_CALL(pp_stage_need(sg, "ipr-grid, ipr-work, kpoint-plan", need, err));
+  PP_CALL(pp_stage_need(sg, "ipr-grid, ipr-work, kpoint-plan", pp_ipr_need(set, grid, paw), err));
   memset(ipr_ae, 0, sizeof *ipr_ae * (size_t)wc->nspin * nd);
   memset(ipr_ps, 0, sizeof *ipr_ps * (size_t)wc->nspin * nd);
   PP_TRY(pp_stage_pool(sg, "ipr-grid", NULL, 0, &slab, err));

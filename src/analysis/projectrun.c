@@ -12,6 +12,7 @@
 #include "pawproj/core/stage.h"
 #include "pawproj/io/projectout.h"
 #include "pawproj/io/wfset.h"
+#include "pawproj/io/wfunfold.h"
 
 _Static_assert(PP_CHAR_N == PP_PROJECTOUT_NCHAR && PP_CHAR_VALENCE == 0 && PP_CHAR_CONDUCTION == 1 &&
                    PP_CHAR_CAPTURED == 2,
@@ -75,6 +76,20 @@ static pp_status write_results(const pp_ctx *ctx, const pp_project_setup *s, con
   return pp_projectout_write(ctx->world, s->h5, &o, err);
 }
 
+/* One run's slice: from its file, or rotated from its IBZ points when the
+ * run was unfolded onto the full mesh (wfunfold.h). */
+static pp_status read_run(const pp_layout *lay, const pp_dataset *ds, int lo, int hi, int flip, pp_pool *wf,
+                          pp_pool *io, const char *progress, pp_wfset *set, pp_err *err) {
+  if (ds->unfold) return pp_wfset_read_unfolded(lay, &ds->wc, ds->unfold, lo, hi, flip, wf, io, progress, set, err);
+  return pp_wfset_read(lay, &ds->wc, lo, hi, flip, wf, io, progress, set, err);
+}
+
+static size_t run_need(const pp_layout *lay, const pp_dataset *ds, int lo, int hi) {
+  size_t n = pp_wfset_need(lay, &ds->wc, lo, hi);
+  if (ds->unfold) n += pp_wfset_unfold_io_need(lay, &ds->wc, ds->unfold, lo, hi);
+  return n;
+}
+
 /* Stage "read": both runs' slices, into pools of the enclosing stage
  * (the later stages use them); only the file buffer is the stage's own. */
 static pp_status read_bands(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_stage *outer,
@@ -87,10 +102,9 @@ static pp_status read_bands(pp_ctx *ctx, const pp_project_setup *s, pp_project_r
   PP_TRY(pp_stage_pool(outer, "defect-wf", &r->pool, 1, dwf, err));
   PP_TRY(pp_stage_begin(ctx, "read", &sg, err));
   PP_TRY(pp_stage_pool(&sg, "io-buffer", NULL, 0, &io, err));
-  PP_TRY(pp_wfset_read(&r->lay, bwc, 0, bwc->nbands, s->flip_spin, *bwf, io, ctx->quiet ? NULL : "bulk", bulk,
-                       err));
-  PP_TRY(pp_wfset_read(&r->lay, &r->defect.wc, r->lo, r->hi, 0, *dwf, io, ctx->quiet ? NULL : "defect", defect,
-                       err));
+  PP_TRY(read_run(&r->lay, &r->bulk, 0, bwc->nbands, s->flip_spin, *bwf, io, ctx->quiet ? NULL : "bulk", bulk,
+                  err));
+  PP_TRY(read_run(&r->lay, &r->defect, r->lo, r->hi, 0, *dwf, io, ctx->quiet ? NULL : "defect", defect, err));
   pp_stage_add_work(&sg, bulk->bytes_read + defect->bytes_read, 0);
   PP_TRY(pp_stage_end(&sg, err));
 done:
@@ -148,8 +162,7 @@ static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_resul
                         err));
   PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
   /* Stop before allocating if the read + overlap stages cannot fit. */
-  const size_t need = pp_wfset_need(&r->lay, bwc, 0, bwc->nbands) +
-                      pp_wfset_need(&r->lay, &r->defect.wc, r->lo, r->hi) +
+  const size_t need = run_need(&r->lay, &r->bulk, 0, bwc->nbands) + run_need(&r->lay, &r->defect, r->lo, r->hi) +
                       (size_t)nd * 16 * (size_t)bwc->npw[0] * bwc->nspinor;
   PP_TRY(pp_stage_need(&sp, "bulk-wf, defect-wf, defect-gathered, overlaps", need, err));
   PP_TRY(read_bands(ctx, s, r, &sp, &bwf, &dwf, &bulk, &defect, err));

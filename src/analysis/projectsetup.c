@@ -8,6 +8,7 @@
 
 #include "pawproj/analysis/bandsel.h"
 #include "pawproj/analysis/bandstats.h"
+#include "pawproj/io/datakmesh.h"
 
 /* Each run's PAW side: datasets, and its own LREAL and grid (its OUTCAR /
  * vasprun.xml) unless the setup says otherwise; the descriptions are
@@ -20,6 +21,10 @@ static pp_status setup_paw(const pp_ctx *ctx, const pp_project_setup *s, pp_proj
   pp_dataset_dir(&r->defect, dir, sizeof dir);
   PP_CALL(pp_pawrun_setup(&s->paw_opts, s->defect, dir, &r->defect.wc, &r->defect.structure, &r->paw_defect,
                           err));
+  /* Overlaps alternate bulk and defect projections: one real-space plan
+   * between them (rsproj.h). Before the pair terms copy the defect's. */
+  if (r->paw_bulk.pm.real_space && r->paw_defect.pm.real_space)
+    pp_rsproj_share_plan(&r->paw_defect.pm.rs, &r->paw_bulk.pm.rs);
   PP_CALL(pp_pawpair_setup(&r->paw_bulk, &r->paw_defect, s->match_tol, sqrt(r->bulk.wc.encut * PP_VASP_C),
                            &r->pair, err));
   if (ctx->rank == 0)
@@ -48,6 +53,15 @@ static pp_status band_means(pp_project_result *r, pp_err *err) {
 pp_status pp_project_open(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
   PP_CALL(pp_dataset_open("bulk", s->bulk, s->variant, 1, ctx->world, &r->bulk, err));
   PP_CALL(pp_dataset_open("defect", s->defect, s->variant, 1, ctx->world, &r->defect, err));
+  /* Different k-point sets (symmetry-reduced runs): both onto one mesh
+   * first, so that everything below sees full-mesh items. */
+  PP_CALL(pp_dataset_common_kpoints(&r->bulk, &r->defect, s->symprec > 0 ? s->symprec : PP_SYMPREC_DEFAULT,
+                                    s->unfold, err));
+  if (ctx->rank == 0 && !ctx->quiet)
+    for (int x = 0; x < 2; x++) {
+      const pp_dataset *ds = x ? &r->defect : &r->bulk;
+      if (ds->unfold) fprintf(stderr, "[pawproj] %s\n", ds->kpoint_note);
+    }
   PP_CALL(pp_dataset_check_compatible(&r->bulk, &r->defect, err));
   if (s->paw) PP_CALL(setup_paw(ctx, s, r, err));
   if (s->bands)

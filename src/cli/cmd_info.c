@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pawproj/analysis/bandstats.h"
+#include "pawproj/analysis/symreport.h"
 #include "pawproj/cli/args.h"
 #include "pawproj/cli/commands.h"
 #include "pawproj/cli/outguard.h"
@@ -16,6 +17,7 @@
 static const pp_optdef info_opts[] = {
     {"json", "FILE", "also write the summary as JSON ('-' = stdout)"},
     {"variant", "V", "force auto|standard|gamma-x|gamma-z|noncollinear"},
+    {"symprec", "A", "tolerance of the structure's space group, Å (1e-5, VASP's SYMPREC)"},
     {NULL, NULL, NULL}};
 
 /* Bytes of all coefficients once widened to complex128 in memory. */
@@ -25,7 +27,8 @@ static double full_load_bytes(const pp_wavecar *wc) {
   return n * wc->nbands * wc->nspin * 16.0;
 }
 
-static void print_text(const pp_dataset *ds, const pp_edges *e, const pp_lreal *lr, FILE *f) {
+static void print_text(const pp_dataset *ds, const pp_edges *e, const pp_lreal *lr, const pp_symreport *sr,
+                       FILE *f) {
   const pp_wavecar *wc = &ds->wc;
   char b1[32], b2[32];
   fprintf(f, "WAVECAR     %s%s\n", wc->path, wc->gzip ? " (gzip, streamed)" : "");
@@ -62,12 +65,14 @@ static void print_text(const pp_dataset *ds, const pp_edges *e, const pp_lreal *
   fprintf(f, "full load   %s in memory (complex128); file %s\n",
           pp_format_bytes((size_t)full_load_bytes(wc), b1, sizeof b1),
           wc->gzip ? "compressed" : pp_format_bytes((size_t)wc->file_size, b2, sizeof b2));
+  pp_symreport_text(sr, f);
 }
 
 typedef struct info_out {
   const pp_dataset *ds;
   const pp_edges *e;
   const pp_lreal *lr;
+  const pp_symreport *sym;
 } info_out;
 
 static void print_json(FILE *f, const void *arg) {
@@ -128,6 +133,7 @@ static void print_json(FILE *f, const void *arg) {
   pp_json_num(&j, "gap_eV", e->gap);
   pp_json_num(&j, "full_load_bytes", full_load_bytes(wc));
   pp_json_int(&j, "extra_bytes", wc->extra_bytes);
+  pp_symreport_json(&j, ((const info_out *)arg)->sym);
   pp_json_end(&j);
 }
 
@@ -144,10 +150,12 @@ pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv) {
   PP_CALL(pp_args_parse(info_opts, argc, argv, &a, err));
   if (pp_args_has(&a, "help")) {
     if (ctx->rank == 0)
-      pp_args_help(stdout, "pawproj info WAVECAR|DIR [--json FILE]",
+      pp_args_help(stdout, "pawproj info WAVECAR|DIR [--json FILE] [--symprec A]",
                    "Summarises a WAVECAR: variant, precision, spins, k-points (with npw),\n"
                    "bands, ENCUT, lattice, Fermi level, band edges and the memory a full\n"
-                   "load needs. Reads only the headers.",
+                   "load needs (headers only); the space group spglib finds, time reversal,\n"
+                   "whether the k-points are symmetry-reduced and the operations VASP used\n"
+                   "(OUTCAR; a warning on stderr when they differ from spglib's).",
                    info_opts);
     return PP_OK;
   }
@@ -155,6 +163,9 @@ pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv) {
   if (a.npos != 1) PP_FAIL(err, PP_ERR_ARG, "info needs exactly one WAVECAR or directory (see --help)");
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));
+  double symprec = PP_SYMPREC_DEFAULT;
+  PP_CALL(pp_args_double(&a, "symprec", &symprec, err));
+  if (!(symprec > 0)) PP_FAIL(err, PP_ERR_ARG, "--symprec %s: must be positive (Å)", pp_args_get(&a, "symprec"));
   pp_dataset ds;
   PP_CALL(pp_dataset_open("input", a.pos[0], force, 0, ctx->world, &ds, err));
   pp_status st = PP_OK;
@@ -162,11 +173,15 @@ pp_status pp_cmd_info(pp_ctx *ctx, int argc, char **argv) {
     pp_edges e;
     pp_bandstats_edges(&ds.wc, &e);
     pp_lreal lr;
+    pp_symreport sr = {0};
     st = run_lreal(&ds, &lr, err);
+    if (st == PP_OK) st = pp_symreport_build(&ds, symprec, &sr, err);
     const char *json = pp_args_get(&a, "json");
-    if (st == PP_OK && (!json || strcmp(json, "-") != 0)) print_text(&ds, &e, &lr, stdout);
-    const info_out out = {&ds, &e, &lr};
+    if (st == PP_OK && (!json || strcmp(json, "-") != 0)) print_text(&ds, &e, &lr, &sr, stdout);
+    if (st == PP_OK && sr.cmp == PP_SYMCMP_MISMATCH) fprintf(stderr, "pawproj: warning: %s\n", sr.cmpnote);
+    const info_out out = {&ds, &e, &lr, &sr};
     if (st == PP_OK && json) st = pp_outfile_write(json, print_json, &out, err);
+    pp_symreport_free(&sr);
   }
   pp_dataset_free(&ds);
   return pp_agree(st, err, ctx->world);

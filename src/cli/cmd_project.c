@@ -14,6 +14,7 @@
 #include "pawproj/core/json.h"
 #include "pawproj/core/outfile.h"
 #include "pawproj/model/gvec.h"
+#include "pawproj/model/symmetry.h"
 #include "pawproj/paw/pairterm.h"
 
 static const pp_optdef project_opts[] = {
@@ -27,6 +28,8 @@ static const pp_optdef project_opts[] = {
     {"json", "FILE", "write the band table as JSON ('-' = stdout)"},
     {"h5", "FILE", "write overlaps, projections (paw), energies, k-points (parallel HDF5)"},
     {"flip-spin", NULL, "project spin-up defect bands on spin-down bulk bands (and back)"},
+    {"symprec", "A", "tolerance of each structure's symmetry when the runs' k-point sets differ (1e-5 Å)"},
+    {"unfold", NULL, "unfold both runs to the full k-point mesh even when their k-point sets agree (a check)"},
     {"kgroups", "N", "number of k-point groups (default: automatic)"},
     {"variant", "V", "force the WAVECAR variant of both inputs"},
     {"ipr", NULL, "also the inverse participation ratio of each defect band (k-weighted; all-electron with "
@@ -144,6 +147,10 @@ static pp_status read_setup(const pp_args *a, pp_project_setup *s, pp_err *err) 
   if (s->paw) PP_CALL(pp_cli_paw_opts(a, &s->paw_opts, err));
   s->bands = pp_args_get(a, "bands");
   s->flip_spin = pp_args_has(a, "flip-spin");
+  s->unfold = pp_args_has(a, "unfold");
+  s->symprec = PP_SYMPREC_DEFAULT;
+  PP_CALL(pp_args_double(a, "symprec", &s->symprec, err));
+  if (!(s->symprec > 0)) PP_FAIL(err, PP_ERR_ARG, "--symprec must be positive (Å)");
   s->ipr = pp_args_has(a, "ipr");
   if (s->ipr) PP_CALL(pp_cli_grid_opts(a, &s->grid_opts, err));
   s->h5 = pp_args_get(a, "h5");
@@ -169,8 +176,9 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
     if (ctx->rank == 0)
       pp_args_help(stdout, "pawproj project --bulk DIR --defect DIR [--method paw [--datasets SPEC] | --method pseudo] [options]",
                    "For each selected defect band: its overlap with every bulk band at the same\n"
-                   "k-point and spin, and its valence / conduction character. Lattices, ENCUT,\n"
-                   "k-points and spins of the two calculations must match.",
+                   "k-point and spin, and its valence / conduction character. Lattices, ENCUT\n"
+                   "and spins of the two calculations must match; symmetry-reduced k-point sets\n"
+                   "of one mesh are unfolded to the full mesh (docs/symmetry.md).",
                    project_opts);
     return PP_OK;
   }

@@ -159,6 +159,9 @@ pp_status pp_dataset_open(const char *label, const char *path,
 
 void pp_dataset_free(pp_dataset *ds) {
   pp_wavecar_free(&ds->wc);
+  if (ds->unfold) pp_unfold_free(ds->unfold);
+  free(ds->unfold);
+  ds->unfold = NULL;
   pp_structure_free(&ds->structure);
   free(ds->kweight);
   ds->kweight = NULL;

@@ -95,9 +95,8 @@ done:
   return st;
 }
 
-pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
-                        int hi, int flip, pp_pool *wf_pool, pp_pool *io_pool,
-                        const char *progress, pp_wfset *set, pp_err *err) {
+pp_status pp_wfset_begin(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi, int flip, pp_wfset *set,
+                         pp_err *err) {
   memset(set, 0, sizeof *set);
   if (flip && wc->nspin != 2)
     PP_FAIL(err, PP_ERR_ARG, "%s: spin flip needs a spin-polarised (ISPIN = 2) file", wc->path);
@@ -109,6 +108,13 @@ pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
   pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &off, &nb);
   set->b0 = lo + off;
   set->nb = nb;
+  return PP_OK;
+}
+
+pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
+                        int hi, int flip, pp_pool *wf_pool, pp_pool *io_pool,
+                        const char *progress, pp_wfset *set, pp_err *err) {
+  PP_CALL(pp_wfset_begin(lay, wc, lo, hi, flip, set, err));
   pp_status st = read_local(lay, wc, wf_pool, io_pool, progress, set, err);
   return pp_agree(st, err, lay->world);
 }

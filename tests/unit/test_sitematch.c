@@ -7,36 +7,13 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixture.h"
 #include "pawproj/model/sitematch.h"
 
-#define MAXAT 16
-
-/* A structure with storage of its own (no heap). */
-typedef struct {
-  pp_structure s;
-  char species[2][PP_SPECIES_NAME];
-  int count[2];
-  int type[MAXAT];
-  double frac[MAXAT][3];
-} fixture;
-
-static void fx_init(fixture *f, double a, int nspecies, const char *sp0, const char *sp1) {
-  memset(f, 0, sizeof *f);
-  f->s.lattice[0][0] = f->s.lattice[1][1] = f->s.lattice[2][2] = a;
-  f->s.nspecies = nspecies;
-  strcpy(f->species[0], sp0);
-  if (sp1) strcpy(f->species[1], sp1);
-  f->s.species = f->species;
-  f->s.count = f->count;
-  f->s.type = f->type;
-  f->s.frac = f->frac;
-}
-
-static void fx_add(fixture *f, int type, double x, double y, double z) {
-  const int n = f->s.natoms++;
-  f->type[n] = type;
-  f->count[type]++;
-  f->frac[n][0] = x, f->frac[n][1] = y, f->frac[n][2] = z;
+/* A cubic cell of side a. */
+static void fx_cubic(fixture *f, double a, int nspecies, const char *sp0, const char *sp1) {
+  const double lat[3][3] = {{a, 0, 0}, {0, a, 0}, {0, 0, a}};
+  fx_init(f, lat, nspecies, sp0, sp1);
 }
 
 /* Conventional diamond cell, 8 atoms of one species. */
@@ -47,7 +24,7 @@ static const double diamond[8][3] = {{0, 0, 0},          {0.5, 0.5, 0},   {0.5, 
 #define TOL 0.02
 
 static void fx_diamond(fixture *f) {
-  fx_init(f, A_SI, 1, "Si", NULL);
+  fx_cubic(f, A_SI, 1, "Si", NULL);
   for (int i = 0; i < 8; i++) fx_add(f, 0, diamond[i][0], diamond[i][1], diamond[i][2]);
 }
 
@@ -67,7 +44,7 @@ static void test_self(void) {
 static void test_vacancy(void) {
   fixture b, d;
   fx_diamond(&b);
-  fx_init(&d, A_SI, 1, "Si", NULL);
+  fx_cubic(&d, A_SI, 1, "Si", NULL);
   /* Atom 3 removed; the defect lists the others in a shuffled order. */
   const int order[7] = {7, 0, 5, 1, 6, 2, 4};
   for (int i = 0; i < 7; i++) fx_add(&d, 0, diamond[order[i]][0], diamond[order[i]][1], diamond[order[i]][2]);
@@ -111,8 +88,8 @@ static void test_moved(void) {
 
 static void test_boundary(void) {
   fixture b, d;
-  fx_init(&b, 5.0, 1, "Si", NULL);
-  fx_init(&d, 5.0, 1, "Si", NULL);
+  fx_cubic(&b, 5.0, 1, "Si", NULL);
+  fx_cubic(&d, 5.0, 1, "Si", NULL);
   fx_add(&b, 0, 0.999, 0.5, 0.0005);
   fx_add(&b, 0, 0.5, 0.5, 0.5);
   fx_add(&d, 0, 0.5, 0.5, 0.5);
@@ -135,7 +112,7 @@ static void test_species(void) {
   fx_diamond(&b);
   /* Same positions; atom 4 is C. The defect lists C first, so species
    * indices differ from the bulk's: matching must go by name. */
-  fx_init(&d, A_SI, 2, "C", "Si");
+  fx_cubic(&d, A_SI, 2, "C", "Si");
   for (int i = 0; i < 8; i++) fx_add(&d, i == 4 ? 0 : 1, diamond[i][0], diamond[i][1], diamond[i][2]);
   pp_sitematch m;
   pp_err e;
@@ -150,7 +127,7 @@ static void test_species(void) {
   /* Bulk with species index 0 = "Si" against a defect whose index 0 is
    * "Ge" at the same positions: nothing matches. */
   fixture g;
-  fx_init(&g, A_SI, 1, "Ge", NULL);
+  fx_cubic(&g, A_SI, 1, "Ge", NULL);
   for (int i = 0; i < 8; i++) fx_add(&g, 0, diamond[i][0], diamond[i][1], diamond[i][2]);
   pp_err_clear(&e);
   CHECK(pp_sitematch_build(&b.s, &g.s, TOL, &m, &e) == PP_OK && m.nmatched == 0,
@@ -162,8 +139,8 @@ static void test_once(void) {
   /* Two defect atoms within tol of one bulk atom (0.012 and 0.005 Å
    * away): the bulk atom takes the closer one, the other stays unmatched. */
   fixture b, d;
-  fx_init(&b, 5.0, 1, "Si", NULL);
-  fx_init(&d, 5.0, 1, "Si", NULL);
+  fx_cubic(&b, 5.0, 1, "Si", NULL);
+  fx_cubic(&d, 5.0, 1, "Si", NULL);
   fx_add(&b, 0, 0.5, 0.5, 0.5);
   fx_add(&d, 0, 0.5 + 0.012 / 5.0, 0.5, 0.5);
   fx_add(&d, 0, 0.5, 0.5 - 0.005 / 5.0, 0.5);
@@ -179,8 +156,8 @@ static void test_once(void) {
    * between them (0.004 and 0.006 Å away). It is matched once: one bulk
    * atom gets it, the other stays unmatched. */
   fixture b2, d2;
-  fx_init(&b2, 5.0, 1, "Si", NULL);
-  fx_init(&d2, 5.0, 1, "Si", NULL);
+  fx_cubic(&b2, 5.0, 1, "Si", NULL);
+  fx_cubic(&d2, 5.0, 1, "Si", NULL);
   fx_add(&b2, 0, 0.5, 0.5, 0.5);
   fx_add(&b2, 0, 0.5 + 0.01 / 5.0, 0.5, 0.5);
   fx_add(&d2, 0, 0.5 + 0.004 / 5.0, 0.5, 0.5);

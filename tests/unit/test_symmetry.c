@@ -21,46 +21,19 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixture.h"
 #include "pawproj/model/kunfold.h"
 #include "pawproj/model/lattice.h"
 #include "pawproj/model/symmetry.h"
 #include "pawproj/paw/radial.h"
 #include "pawproj/paw/ylmrot.h"
 
-#define MAXAT 16
-
-typedef struct {
-  pp_structure s;
-  char species[2][PP_SPECIES_NAME];
-  int count[2];
-  int type[MAXAT];
-  double frac[MAXAT][3];
-} fixture;
-
-static void fx_init(fixture *f, const double lat[3][3], const char *sp) {
-  memset(f, 0, sizeof *f);
-  memcpy(f->s.lattice, lat, sizeof f->s.lattice);
-  f->s.nspecies = 1;
-  strcpy(f->species[0], sp);
-  f->s.species = f->species;
-  f->s.count = f->count;
-  f->s.type = f->type;
-  f->s.frac = f->frac;
-}
-
-static void fx_add(fixture *f, int type, const double x[3]) {
-  const int n = f->s.natoms++;
-  f->type[n] = type;
-  f->count[type]++;
-  memcpy(f->frac[n], x, sizeof f->frac[n]);
-}
-
 static void fx_diamond(fixture *f) {
   static const double d[8][3] = {{0, 0, 0},          {0.5, 0.5, 0},      {0.5, 0, 0.5},      {0, 0.5, 0.5},
                                  {0.25, 0.25, 0.25}, {0.75, 0.75, 0.25}, {0.75, 0.25, 0.75}, {0.25, 0.75, 0.75}};
   const double lat[3][3] = {{5.43, 0, 0}, {0, 5.43, 0}, {0, 0, 5.43}};
-  fx_init(f, lat, "Si");
-  for (int i = 0; i < 8; i++) fx_add(f, 0, d[i]);
+  fx_init(f, lat, 1, "Si", NULL);
+  for (int i = 0; i < 8; i++) fx_add(f, 0, d[i][0], d[i][1], d[i][2]);
 }
 
 /* ga4-spin's CONTCAR (../shared/data/vasp/ga4-spin). */
@@ -72,15 +45,15 @@ static void fx_ga4(fixture *f) {
                                  {0.3439572825623216, 0.6560427174368613, 0.4166540580595424},
                                  {0.8439572825623216, 0.1560427174368613, 0.0833459419404576},
                                  {0.6560427174376784, 0.3439572825631387, 0.5833459419404576}};
-  fx_init(f, lat, "Ga");
-  for (int i = 0; i < 4; i++) fx_add(f, 0, x[i]);
+  fx_init(f, lat, 1, "Ga", NULL);
+  for (int i = 0; i < 4; i++) fx_add(f, 0, x[i][0], x[i][1], x[i][2]);
 }
 
 /* Every op maps every atom onto its image exactly as recorded. */
 static double perm_residual(const pp_structure *st, const pp_symmetry *sym) {
   double worst = 0;
   for (int o = 0; o < sym->nops; o++) {
-    char seen[MAXAT] = {0};
+    char seen[FX_MAXAT] = {0};
     for (int a = 0; a < st->natoms; a++) {
       const int b = sym->perm[o * st->natoms + a];
       const int *L = sym->lshift[o * st->natoms + a];

@@ -24,7 +24,7 @@ void pp_ipr_moments(const double *rho, ptrdiff_t n, double dv, double omega, MPI
 
 /* The most bytes pp_ipr_bands takes on this rank: its grid, a density and
  * one band's projections, one k-point's plan. */
-pp_status pp_ipr_need(const pp_wfset *set, const int grid[3], const pp_paw *paw, size_t *need);
+size_t pp_ipr_need(const pp_wfset *set, const int grid[3], const pp_paw *paw);
 
 /* ipr_ae, ipr_ps: (nspin, set->hi − set->lo), the k-weighted mean over the
  * k-points (weights kweight, normalised to 1) of every band of the set,

@@ -2,7 +2,9 @@
  * defect band is made of in bulk bands (overlap.h), and with `ipr` how
  * localised it is (ipr.h).
  *
- * pp_project_run opens both runs and sets them up (projectsetup.h), then
+ * pp_project_run opens both runs and sets them up (projectsetup.h; runs
+ * on different k-point sets are unfolded to one mesh there, and their
+ * slices are read rotated from their IBZ points, wfunfold.h), then
  * goes through the stages read → ipr → overlap → write inside the stage
  * "project" (stage.h), which holds the wavefunctions the inner stages
  * share; every stage owns its pools and checks its need against the
@@ -35,6 +37,8 @@ typedef struct pp_project_setup {
   const char *bands;      /* defect bands "N" or "N-M", 1-based inclusive; NULL: the window below */
   double window;          /* eV: half-width of the default band window around the defect Fermi level */
   int flip_spin;          /* 1: defect spin s meets bulk spin 1 - s (spin-polarised runs only) */
+  double symprec;         /* Å, > 0: operations of each structure when the k-point sets differ (datakmesh.h) */
+  int unfold;             /* 1: unfold both runs to the full mesh even when their k-point sets agree */
   int kgroups;            /* k-point groups; 0: chosen by the layout (layout.h) */
   pp_variant variant;     /* WAVECAR variant forced on both runs; PP_VARIANT_AUTO: detected */
   int ipr;                /* 1: also the IPR of each selected defect band */

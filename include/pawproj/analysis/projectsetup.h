@@ -1,5 +1,8 @@
 /* projectsetup.h — the part of pp_project_run (projectrun.h) before any
- * wavefunction is read: both runs opened and checked to be comparable;
+ * wavefunction is read: both runs opened, brought onto one k-point set
+ * when their sets differ (datakmesh.h: symmetry-reduced runs unfolded to
+ * the full mesh, each with its own structure's operations) and checked to
+ * be comparable;
  * with paw the datasets, site matching, PAW pair terms and each run's
  * projector representation (logged on rank 0); the defect bands chosen
  * (setup bands, else the window); the ranks laid out; the k-weighted

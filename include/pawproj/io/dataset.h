@@ -15,6 +15,7 @@
 #include "pawproj/core/error.h"
 #include "pawproj/io/poscar.h"
 #include "pawproj/io/wavecar.h"
+#include "pawproj/io/wfunfold.h"
 
 typedef struct pp_dataset {
   char label[32];            /* "bulk", "defect", ... for messages */
@@ -25,6 +26,8 @@ typedef struct pp_dataset {
   pp_structure structure;    /* the structure (valid if has_structure) */
   double *kweight;           /* k-point weights summing to 1, (nkpts) */
   char weight_source[4200];  /* where the weights came from */
+  pp_unfold *unfold;         /* non-NULL: wc is the full-mesh view of a symmetry-reduced run (datakmesh.h) */
+  char kpoint_note[512];     /* with unfold: how the k-points were unfolded, for the log; else "" */
 } pp_dataset;
 
 /* Opens path (directory or WAVECAR file). need_structure = 1 makes a

@@ -61,6 +61,12 @@ pp_status pp_wfset_read_band(const pp_wavecar *wc, pp_bytesrc *src, int s, int k
 pp_status pp_wfset_read_band_buf(const pp_wavecar *wc, pp_bytesrc *src, int s, int k, int b, double complex *c,
                                  void *scratch, MPI_Comm comm, pp_err *err);
 
+/* Clears set and fills what every reader of a slice shares: the file, the
+ * band window [lo, hi) and this rank's bands [b0, b0 + nb) of it under lay,
+ * the spin flip (refused for a file without two spins). Reads nothing. */
+pp_status pp_wfset_begin(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi, int flip, pp_wfset *set,
+                         pp_err *err);
+
 /* Reads the slice; collective over the world (errors agreed). `progress`
  * non-NULL prints per-item progress on world rank 0 to stderr. flip = 1
  * (spin-polarised files only) stores spin 1 − s under item (s, k), so a

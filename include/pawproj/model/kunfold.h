@@ -71,6 +71,10 @@ pp_status pp_kmesh_recover(const double (*kibz)[3], int nibz, const pp_symmetry 
 pp_status pp_kunfold_build(const double (*kibz)[3], int nibz, const pp_symmetry *sym, const pp_kmesh *mesh,
                            pp_kunfold *u, pp_err *err);
 
+/* 1 when the n points k are each point of mesh exactly once (any order,
+ * any reciprocal lattice vector added); 0 otherwise or out of memory. */
+int pp_kmesh_lists(const pp_kmesh *mesh, const double (*k)[3], int n);
+
 /* The weight of each IBZ point, orbit / nfull (sums to 1), into w (nibz). */
 void pp_kunfold_weights(const pp_kunfold *u, double *w);
 

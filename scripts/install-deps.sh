@@ -7,7 +7,7 @@ PKGS=(build-essential cmake pkg-config
       openmpi-bin libopenmpi-dev libscalapack-openmpi-dev
       libfftw3-dev libfftw3-mpi-dev libhdf5-openmpi-dev libopenblas-dev zlib1g-dev
       libsymspg-dev                                 # spglib: space-group operations (model/symmetry.h)
-      python3 python3-numpy python3-scipy python3-h5py python3-pymatgen
+      python3 python3-numpy python3-scipy python3-h5py python3-pymatgen python3-matplotlib
       gpaw gpaw-data valgrind
       clang libclang-rt-14-dev libomp-dev llvm)   # fuzzing (scripts/fuzz.sh): libFuzzer, ASan/UBSan, llvm-symbolizer
 missing=()

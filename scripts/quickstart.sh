@@ -13,3 +13,12 @@ mpirun -n 2 build/src/pawproj project --datasets tests/data/si8/bulk \
   --json results/si8_vacancy.json --h5 results/si8_vacancy.h5 --mem-report
 echo
 echo "results: results/si8_vacancy.json, results/si8_vacancy.h5"
+# The picture of the levels and their character (Debian's python3, where
+# install-deps put h5py and matplotlib).
+if /usr/bin/python3 -c "import matplotlib, h5py" 2>/dev/null; then
+  /usr/bin/python3 scripts/plot_character.py results/si8_vacancy.h5 -o results/si8_vacancy_character.png \
+    --title "Si vacancy in the Si8 cell (tests/data/si8)"
+  echo "picture: results/si8_vacancy_character.png"
+else
+  echo "picture: skipped (needs python3-matplotlib: sudo apt-get install python3-matplotlib, or scripts/install-deps.sh)"
+fi

@@ -6,11 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pawproj/cli/defectlist.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/outfile.h"
 #include "pawproj/core/textfile.h"
 
-typedef enum { ROLE_OUT, ROLE_OUT_STEM, ROLE_IN_RUN, ROLE_IN_DATASETS } role;
+typedef enum { ROLE_OUT, ROLE_OUT_STEM, ROLE_IN_RUN, ROLE_IN_RUNS, ROLE_IN_DATASETS } role;
 
 /* Every option of any command that names a path, with its role; `stream`:
  * the output may be a stream (/dev/stdout, a FIFO: text written in place,
@@ -22,6 +23,7 @@ static const struct {
 } path_options[] = {
     {"json", ROLE_OUT, 1},     {"h5", ROLE_OUT, 0},        {"output", ROLE_OUT_STEM, 0},
     {"bulk", ROLE_IN_RUN, 0},  {"defect", ROLE_IN_RUN, 0}, {"datasets", ROLE_IN_DATASETS, 0},
+    {"defects", ROLE_IN_RUNS, 0},
 };
 #define NPATH_OPTIONS (int)(sizeof path_options / sizeof path_options[0])
 
@@ -135,6 +137,16 @@ static pp_status add_run(in_set *s, const char *path, pp_err *err) {
 }
 
 /* --datasets: a file, a directory, or Sym=FILE,Sym=FILE. */
+/* Every run of a --defects list (defectlist.h), wildcards expanded as the
+ * run will expand them. */
+static pp_status add_runs(in_set *s, const char *list, pp_err *err) {
+  pp_defect_list l;
+  pp_status st = pp_defect_list_parse(list, "defects", &l, err);
+  for (int i = 0; i < l.n && st == PP_OK; i++) st = add_run(s, l.v[i].path, err);
+  pp_defect_list_free(&l);
+  return st;
+}
+
 static pp_status add_datasets(in_set *s, const char *spec, pp_err *err) {
   if (!strchr(spec, '=')) {
     struct stat st;
@@ -191,6 +203,7 @@ static pp_status collect_inputs(const pp_ctx *ctx, const pp_optdef *defs, const 
     const char *v = pp_args_get(a, d->name);
     if (!v) continue;
     if (r == ROLE_IN_RUN) PP_CALL(add_run(s, v, err));
+    if (r == ROLE_IN_RUNS) PP_CALL(add_runs(s, v, err));
     if (r == ROLE_IN_DATASETS) PP_CALL(add_datasets(s, v, err));
   }
   return PP_OK;

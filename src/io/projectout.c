@@ -2,6 +2,7 @@
  * projectout.h). */
 #include "pawproj/io/projectout.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "pawproj/core/agree.h"
@@ -98,33 +99,69 @@ static pp_status write_common(const pp_projectout *o, pp_h5 *h, pp_err *err) {
   const hsize_t cdims[3] = {(hsize_t)d->nspin, (hsize_t)nd, PP_PROJECTOUT_NCHAR};
   PP_CALL(pp_h5_write_double(h, "character", 3, cdims, o->character,
                              "dimensionless; columns valence, conduction, captured", err));
-  PP_CALL(pp_h5_attr(h, "/", "program", "pawproj " PAWPROJ_VERSION, err));
-  PP_CALL(pp_h5_attr(h, "/", "command_line", o->command_line, err));
-  PP_CALL(pp_h5_attr(h, "/", "method", o->method, err));
-  PP_CALL(pp_h5_attr(h, "/", "normalisation", o->normalisation, err));
-  PP_CALL(pp_h5_attr(h, "/", "bulk_wavecar", b->path, err));
-  PP_CALL(pp_h5_attr(h, "/", "defect_wavecar", d->path, err));
-  PP_CALL(pp_h5_attr(h, "/", "weights_source", o->bulk->weight_source, err));
-  PP_CALL(pp_h5_attr(h, "/", "energy_units", "eV", err));
+  PP_CALL(pp_h5_attr(h, ".", "program", "pawproj " PAWPROJ_VERSION, err));
+  PP_CALL(pp_h5_attr(h, ".", "command_line", o->command_line, err));
+  PP_CALL(pp_h5_attr(h, ".", "method", o->method, err));
+  PP_CALL(pp_h5_attr(h, ".", "normalisation", o->normalisation, err));
+  PP_CALL(pp_h5_attr(h, ".", "bulk_wavecar", b->path, err));
+  PP_CALL(pp_h5_attr(h, ".", "defect_wavecar", d->path, err));
+  PP_CALL(pp_h5_attr(h, ".", "weights_source", o->bulk->weight_source, err));
+  PP_CALL(pp_h5_attr(h, ".", "energy_units", "eV", err));
   return PP_OK;
+}
+
+/* The single-run layout at h's current group. */
+static pp_status write_into(pp_h5 *h, const pp_projectout *o, pp_err *err) {
+  PP_CALL(write_overlaps(o, h, err));
+  if (o->all_electron) {
+    const hsize_t mdim[1] = {(hsize_t)o->match->nb};
+    PP_CALL(pp_h5_write_int(h, "site_match_bulk_to_defect", 1, mdim, o->match->b2d,
+                            "0-based defect atom index, -1 = bulk-only site", err));
+    PP_CALL(pp_h5_write_double(h, "site_match_distance", 1, mdim, o->match->dist, "Angstrom, -1 = unmatched",
+                               err));
+    PP_CALL(write_projections(o, h, err));
+  }
+  return write_common(o, h, err);
 }
 
 pp_status pp_projectout_write(MPI_Comm comm, const char *path, const pp_projectout *o, pp_err *err) {
   pp_h5 h;
   PP_CALL(pp_h5_create(comm, path, &h, err));
-  pp_status st = PP_OK;
-  PP_TRY(write_overlaps(o, &h, err));
-  if (o->all_electron) {
-    const hsize_t mdim[1] = {(hsize_t)o->match->nb};
-    PP_TRY(pp_h5_write_int(&h, "site_match_bulk_to_defect", 1, mdim, o->match->b2d,
-                           "0-based defect atom index, -1 = bulk-only site", err));
-    PP_TRY(pp_h5_write_double(&h, "site_match_distance", 1, mdim, o->match->dist, "Angstrom, -1 = unmatched",
-                              err));
-    PP_TRY(write_projections(o, &h, err));
-  }
-  PP_TRY(write_common(o, &h, err));
-done:;
+  pp_status st = write_into(&h, o, err);
   const pp_status cs = pp_h5_close(&h, st == PP_OK, err);
   if (st == PP_OK) st = cs;
   return pp_agree(st, err, comm);
+}
+
+pp_status pp_projectout_group(pp_h5 *h, const char *label, const pp_projectout *o, pp_err *err) {
+  char path[128];
+  snprintf(path, sizeof path, "defects/%s", label);
+  pp_status st = pp_h5_group_begin(h, path, err);
+  if (st == PP_OK) st = write_into(h, o, err);
+  if (st == PP_OK) st = pp_h5_attr(h, ".", "label", label, err);
+  const pp_status gs = pp_h5_group_end(h, err);
+  if (st == PP_OK) st = gs;
+  return pp_agree(st, err, h->comm);
+}
+
+pp_status pp_projectout_study_close(pp_h5 *h, int ok, const pp_projectout_study *s, pp_err *err) {
+  pp_status st = ok ? PP_OK : PP_ERR_INTERNAL;
+  if (ok) {
+    char n[32];
+    snprintf(n, sizeof n, "%d", s->ndefects);
+    const char *const attrs[][2] = {{"program", "pawproj " PAWPROJ_VERSION},
+                                    {"command_line", s->command_line},
+                                    {"method", s->method},
+                                    {"normalisation", s->normalisation},
+                                    {"bulk_wavecar", s->bulk_path},
+                                    {"layout", "a defect study: one group per defect under /defects, each with the "
+                                               "datasets and attributes of a single project run's file"},
+                                    {"ndefects", n},
+                                    {"complete", "yes"}};
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0] && st == PP_OK; i++)
+      st = pp_h5_attr(h, "/", attrs[i][0], attrs[i][1], err);
+  }
+  const pp_status cs = pp_h5_close(h, ok && st == PP_OK, err);
+  if (st == PP_OK) st = cs;
+  return ok ? pp_agree(st, err, h->comm) : PP_OK;
 }

@@ -111,6 +111,15 @@ pp_status pp_wfset_begin(const pp_layout *lay, const pp_wavecar *wc, int lo, int
   return PP_OK;
 }
 
+pp_status pp_wfset_shape(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi, int *items, pp_wfset *set,
+                         pp_err *err) {
+  PP_CALL(pp_wfset_begin(lay, wc, lo, hi, 0, set, err));
+  set->item = items;
+  for (int i = 0; i < lay->nitems; i++)
+    if (pp_layout_owns_item(lay, i)) items[set->nlocal++] = i;
+  return PP_OK;
+}
+
 pp_status pp_wfset_read(const pp_layout *lay, const pp_wavecar *wc, int lo,
                         int hi, int flip, pp_pool *wf_pool, pp_pool *io_pool,
                         const char *progress, pp_wfset *set, pp_err *err) {

@@ -7,7 +7,8 @@ with 1, 2 and 4 ranks, and project agrees across rank counts; AE norms and
 projections (`norms`) match GPAW. Defect study: bulk against itself is
 exact; for the vacancy and the relaxed vacancy v + c is within 1e-3 of 1
 for the deep valence bands, the levels near the gap are mixed, and the
-result does not depend on the rank count."""
+result does not depend on the rank count. `--dry-run` of the study of
+both defects estimates the peak resident memory within 10 %."""
 import json
 import os
 import tempfile
@@ -74,4 +75,21 @@ with tempfile.TemporaryDirectory() as tmp:
         c.check(any(0.05 < b["valence"] < 0.95 and b["conduction"] > 0.05 for b in top),
                 "%s paw: levels near the gap have mixed character: %s" %
                 (label, [(b["band"], round(b["valence"], 3), round(b["conduction"], 3)) for b in top]))
+
+    # --dry-run (issue 12 point 3): the study of both defects planned from
+    # headers and setup; its estimated peak resident memory within 10 % of
+    # the process's measured peak (VmHWM) in the real run, and nothing
+    # written.
+    study = ["project", "--bulk", bulk, "--defects", "vac=%s rel=%s" % (vac, rel), "--datasets", bulk,
+             "--json", "-"]
+    for nranks in (1, 2):
+        h5 = os.path.join(tmp, "plan%d.h5" % nranks)
+        plan = json.loads(run(study + ["--dry-run", "--h5", h5], nranks).stdout)
+        real = json.loads(run(study, nranks).stdout)
+        est, got = plan["rss_peak_estimate_mib_min_max"][1], real["peak_rss_mib_min_max"][1]
+        c.check(abs(est - got) <= 0.1 * got, "--dry-run on %d rank(s): estimated peak %.1f MiB, measured %.1f MiB"
+                % (nranks, est, got))
+        c.check(not os.path.exists(h5) and not os.path.exists(h5 + ".partial"), "--dry-run writes no results file")
+        c.check(plan["bytes_read_min_max"][1] > 0 and plan["flops_min_max"][1] > 0 and
+                plan["kgroups"] * plan["band_groups"] == nranks, "plan: layout, reads and work: %s" % plan)
 c.close()

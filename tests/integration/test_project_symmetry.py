@@ -19,7 +19,8 @@ with others). Then:
     the IBZ self-pair to 1e-12 (a wrong rotation changes the PAW terms:
     τ set to 0 gives 0.13); pseudo: valence + conduction = 1;
   - 1 rank = 2 ranks; two full-zone runs in different orders are
-    reordered;
+    reordered; a study (--defects) of the IBZ and the full-zone run on
+    the IBZ bulk read once gives each defect's single-run rows;
   - clear errors: another mesh, an IBZ not closed under the run's
     operations, an incomplete IBZ, noncollinear and Gamma-only runs."""
 import json
@@ -167,6 +168,20 @@ with tempfile.TemporaryDirectory() as tmp:
     write_run(rev, mesh[::-1], eigs[:, ::-1], occs[:, ::-1], coeffs[:, ::-1], wc)
     err = np.abs(table(bands(full, rev)) - table(bands(full, full))).max()
     c.check(err < 1e-12, "full-zone runs in different orders: reordered (max diff %.1e)" % err)
+
+    # A study (issue 12) on the IBZ bulk read once: the IBZ run first (same
+    # k-points as the bulk), then the full-zone run, which unfolds the
+    # bulk, so the first defect is brought onto the full mesh too. Each
+    # defect's rows = its single run.
+    for method in ([], ["--method", "pseudo"]):
+        p = run(["project", "--bulk", GA4, "--defects", "ibz=%s full=%s" % (GA4, full), "--datasets", SETUPS,
+                 "--lreal", "F", "--bands", "1-24", "--json", "-"] + method, 2)
+        st = json.loads(p.stdout)
+        for label, d in (("ibz", GA4), ("full", full)):
+            rows = {"bands": [r for r in st["table"] if r["label"] == label]}
+            err = np.abs(table(rows) - table(bands(GA4, d, method))).max()
+            c.check(err < 1e-9, "%s study: defect %s = project(IBZ, %s) (max diff %.1e)"
+                    % (method[1] if method else "paw", label, label, err))
 
     # Clear errors.
     nb, ns = wc.nbands, wc.nspin

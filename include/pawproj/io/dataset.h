@@ -18,7 +18,7 @@
 #include "pawproj/io/wfunfold.h"
 
 typedef struct pp_dataset {
-  char label[32];            /* "bulk", "defect", ... for messages */
+  char label[96];            /* "bulk", "defect", "defect vac1", ... for messages */
   char wavecar_path[4096];   /* PP_PATH_MAX */   /* resolved WAVECAR file */
   char structure_path[4096]; /* resolved CONTCAR/POSCAR, "" if none */
   pp_wavecar wc;             /* header of the WAVECAR */

@@ -23,6 +23,7 @@
 
 #include "pawproj/core/error.h"
 #include "pawproj/io/dataset.h"
+#include "pawproj/io/h5out.h"
 #include "pawproj/io/wfset.h"
 #include "pawproj/model/sitematch.h"
 
@@ -50,5 +51,25 @@ typedef struct pp_projectout {
 /* Writes path (as path.partial, renamed into place only on success).
  * Collective over comm; the status is agreed on all ranks. */
 pp_status pp_projectout_write(MPI_Comm comm, const char *path, const pp_projectout *o, pp_err *err);
+
+/* A study (many defects against one bulk): one file, created with
+ * pp_h5_create (h5out.h) before the first defect, a group
+ * /defects/LABEL per defect holding the layout above (its attributes on
+ * the group, plus "label"), and root attributes written when the study
+ * closes: program, command_line, method, normalisation, bulk_wavecar,
+ * layout, ndefects and complete = "yes". Until then the file has its
+ * .partial name, so an interrupted study never looks complete. */
+typedef struct pp_projectout_study {
+  const char *command_line, *method, *normalisation, *bulk_path;
+  int ndefects;
+} pp_projectout_study;
+
+/* One defect's group; collective over h->comm, status agreed. */
+pp_status pp_projectout_group(pp_h5 *h, const char *label, const pp_projectout *o, pp_err *err);
+
+/* ok = 1: writes the root attributes and renames the file into place
+ * (status agreed); ok = 0 (the study failed, already agreed): removes the
+ * partial file and returns PP_OK, keeping err's message. */
+pp_status pp_projectout_study_close(pp_h5 *h, int ok, const pp_projectout_study *s, pp_err *err);
 
 #endif

@@ -67,6 +67,12 @@ pp_status pp_wfset_read_band_buf(const pp_wavecar *wc, pp_bytesrc *src, int s, i
 pp_status pp_wfset_begin(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi, int flip, pp_wfset *set,
                          pp_err *err);
 
+/* pp_wfset_begin plus the item list, into items (lay->nitems ints, the
+ * caller's): the shape of the slice pp_wfset_read would hold, without its
+ * coefficients (set->c NULL), for sizing what the stages would take. */
+pp_status pp_wfset_shape(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi, int *items, pp_wfset *set,
+                         pp_err *err);
+
 /* Reads the slice; collective over the world (errors agreed). `progress`
  * non-NULL prints per-item progress on world rank 0 to stderr. flip = 1
  * (spin-polarised files only) stores spin 1 − s under item (s, k), so a

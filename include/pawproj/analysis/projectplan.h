@@ -1,0 +1,27 @@
+/* projectplan.h — `project --dry-run`: the plan of a run without its
+ * stages. After pp_project_open (headers, structures, weights, layout,
+ * the bulk's PAW side), each defect's PAW side is set up in turn (its pair
+ * terms size the PAW scratch) and the per-rank bytes of every pool the
+ * stages would take are computed by the functions the stages check their
+ * needs with (wfset.h, overlap.h, ipr.h), on the slices' shapes alone:
+ * nothing is read but headers. The resident memory after setup is
+ * measured, and the estimated peak is that plus the pools at their peak
+ * (the bulk slice and the largest defect). The plan is refused, as the
+ * run would be, when its pools exceed --mem-per-rank. Collective over
+ * ctx->world; the status is agreed.
+ */
+#ifndef PAWPROJ_PROJECTPLAN_H
+#define PAWPROJ_PROJECTPLAN_H
+
+#include "pawproj/analysis/projectrun.h"
+
+/* What the stages check before they allocate, per rank: the bulk slice
+ * (stage "project"), and one defect's slice and overlap buffers (stage
+ * "defect"). */
+size_t pp_project_bulk_need(const pp_project_result *r);
+size_t pp_project_defect_need(const pp_project_result *r, const pp_project_defect *d);
+
+/* Fills r->plan. */
+pp_status pp_project_plan_make(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err);
+
+#endif

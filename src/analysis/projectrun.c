@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pawproj/analysis/ipr.h"
 #include "pawproj/analysis/overlap.h"
@@ -11,8 +12,10 @@
 #include "pawproj/analysis/projectsetup.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
+#include "pawproj/core/stopsignal.h"
 #include "pawproj/io/h5out.h"
 #include "pawproj/io/projectout.h"
+#include "pawproj/io/studyckpt.h"
 #include "pawproj/io/wfset.h"
 #include "pawproj/io/wfunfold.h"
 
@@ -55,10 +58,10 @@ done:
   return st;
 }
 
-/* Where the results go: the single-run file, or the study's open file. */
+/* Where the results go: the single-run file, or the study's checkpoints. */
 typedef struct results_out {
-  const char *path; /* single run: the file to write; NULL: none or a study */
-  pp_h5 *study;     /* study: the open file; NULL: none or a single run */
+  const char *path;        /* single run: the file to write; NULL: none or a study */
+  const pp_studyckpt *ck;  /* study with --h5: one file per defect in its directory; NULL: none */
 } results_out;
 
 static pp_status write_results(const pp_ctx *ctx, const pp_project_setup *s, const pp_project_result *r,
@@ -80,9 +83,13 @@ static pp_status write_results(const pp_ctx *ctx, const pp_project_setup *s, con
                            .defect_proj = proj->PD,
                            .nc_bulk = proj->ncb,
                            .nc_defect = proj->ncd,
-                           .writes_defect_proj = r->lay.brank == 0};
-  if (out->study) return pp_projectout_group(out->study, d->label, &o, err);
-  return pp_projectout_write(ctx->world, out->path, &o, err);
+                           .writes_defect_proj = r->lay.brank == 0,
+                           .ipr_ae = d->ipr_ae,
+                           .ipr_ps = d->ipr_ps};
+  if (!out->ck) return pp_projectout_write(ctx->world, out->path, &o, err);
+  char path[4400];
+  pp_studyckpt_path(out->ck, d->label, path, sizeof path);
+  return pp_projectout_write(ctx->world, path, &o, err);
 }
 
 /* One run's slice: from its file, or rotated from its IBZ points when the
@@ -122,7 +129,7 @@ static pp_status overlaps(pp_ctx *ctx, const pp_project_setup *s, pp_project_res
   double complex *S = NULL;
   pp_overlap_proj proj = {0};
   pp_status st = PP_OK;
-  const int h5 = out->path || out->study;
+  const int h5 = out->path || out->ck;
   PP_TRY(pp_stage_begin(ctx, "overlap", &sg, err));
   PP_TRY(pp_stage_pool(&sg, "defect-gathered", &dwf, 1, &gath, err));
   pp_pool *const ovl_deps[2] = {bwf, gath};
@@ -182,9 +189,31 @@ done:
   return st;
 }
 
-/* "project": the bulk read once into its pool, then every defect; the
- * need of the bulk and the largest defect is checked before reading. The
- * results pool outlives the stage: the outputs print from it. */
+/* Before a defect, all ranks agree whether to stop: a signal caught
+ * (stopsignal.h), or the defect would likely end after the run's limit
+ * (1.25 × the longest defect so far; 30 s kept before the job's end). */
+static pp_status check_stop(const pp_ctx *ctx, const pp_project_setup *s, const pp_project_result *r,
+                            const results_out *out, int done, double t0, double longest, pp_err *err) {
+  const double est = 1.25 * longest;
+  int why = pp_stopsignal_caught() ? 1 : 0;
+  if (!why && s->max_seconds > 0 && MPI_Wtime() - t0 + est > s->max_seconds) why = 2;
+  if (!why && s->end_time > 0 && (double)time(NULL) + est + 30 > s->end_time) why = 3;
+  int any = 0;
+  MPI_Allreduce(&why, &any, 1, MPI_INT, MPI_MAX, ctx->world);
+  if (!any) return PP_OK;
+  const char *reason = any == 1   ? "on a signal (SIGTERM or SIGUSR1)"
+                       : any == 2 ? "to stay within --max-seconds"
+                                  : "to end before the job does (SLURM_JOB_END_TIME)";
+  if (!out->ck)
+    PP_FAIL(err, PP_STOPPED, "%s, after %d of %d defects; nothing is saved without --h5 (give --h5 FILE "
+            "to make a study resumable)", reason, done, r->ndefects);
+  PP_FAIL(err, PP_STOPPED, "%s, after %d of %d defects; the finished ones are in %s; rerun the same "
+          "command (or add --resume) to continue", reason, done, r->ndefects, out->ck->dir);
+}
+
+/* "project": the bulk read once into its pool, then every defect not
+ * taken from a checkpoint; the need of the bulk and the largest defect is
+ * checked before reading. */
 static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, const results_out *out,
                         pp_err *err) {
   const pp_wavecar *bwc = &r->bulk.wc;
@@ -192,36 +221,111 @@ static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_resul
   pp_pool *bwf;
   pp_wfset bulk;
   pp_status st = PP_OK;
-  PP_CALL(pp_pool_create(&ctx->pools, "setup", "results", NULL, 0, &r->pool, err));
-  PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
+  int done = 0;
   size_t most = 0;
-  for (int i = 0; i < r->ndefects; i++)
-    if (pp_project_defect_need(r, &r->defects[i]) > most) most = pp_project_defect_need(r, &r->defects[i]);
-  PP_TRY(pp_stage_need(&sp, "bulk-wf, defect-wf, defect-gathered, overlaps",
-                       pp_project_bulk_need(r) + most, err));
+  for (int i = 0; i < r->ndefects; i++) {
+    done += r->defects[i].resumed;
+    if (!r->defects[i].resumed && pp_project_defect_need(r, &r->defects[i]) > most)
+      most = pp_project_defect_need(r, &r->defects[i]);
+  }
+  if (done == r->ndefects) return PP_OK;
+  const double t0 = MPI_Wtime();
+  double longest = 0;
+  if (s->study) PP_CALL(check_stop(ctx, s, r, out, done, t0, longest, err));
+  PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
+  PP_TRY(pp_stage_need(&sp, "bulk-wf, defect-wf, defect-gathered, overlaps", pp_project_bulk_need(r) + most, err));
   PP_TRY(pp_stage_pool(&sp, "bulk-wf", &r->pool, 1, &bwf, err));
   PP_TRY(read_stage(ctx, r, &r->bulk, 0, bwc->nbands, s->flip_spin, bwf, "bulk", &bulk, err));
   MPI_Allreduce(&bulk.bytes_read, &r->bulk_bytes_read, 1, MPI_DOUBLE, MPI_SUM, ctx->world);
-  for (int i = 0; i < r->ndefects; i++) PP_TRY(one_defect(ctx, s, r, i, out, bwf, &bulk, err));
+  for (int i = 0, first = 1; i < r->ndefects; i++) {
+    if (r->defects[i].resumed) continue;
+    if (s->study && !first) PP_TRY(check_stop(ctx, s, r, out, done, t0, longest, err));
+    const double t = MPI_Wtime();
+    PP_TRY(one_defect(ctx, s, r, i, out, bwf, &bulk, err));
+    if (MPI_Wtime() - t > longest) longest = MPI_Wtime() - t;
+    done++, first = 0;
+  }
   PP_TRY(pp_stage_end(&sp, err));
 done:
   pp_stage_abort(&sp);
   return st;
 }
 
-/* A study's file is open for the whole run and completed at its end. */
-static pp_status run_study(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
+/* The study's fingerprint: what decides its numbers (runs, bands,
+ * options), not the rank count; malloc'ed. */
+static char *fingerprint(const pp_project_setup *s, const pp_project_result *r) {
+  const size_t cap = 8192 + (size_t)r->ndefects * 4400;
+  char *fp = malloc(cap);
+  if (!fp) return NULL;
+  const pp_paw_opts *o = &s->paw_opts;
+  size_t n = (size_t)snprintf(fp, cap,
+                              "bulk %s\nmethod %s\ndatasets %s\nlreal %s\nproj-grid %d,%d,%d\nmatch-tol %.17g\n"
+                              "flip-spin %d\nsymprec %.17g\nunfold %d\nvariant %d\nipr %d grid %d,%d,%d factor %.17g\n",
+                              r->bulk.wc.path, r->method, o->datasets ? o->datasets : s->defects[0].dir,
+                              o->lreal ? o->lreal : "(the runs')", o->proj_grid[0], o->proj_grid[1], o->proj_grid[2],
+                              s->match_tol, s->flip_spin, s->symprec, s->unfold, (int)s->variant, s->ipr,
+                              s->grid_opts.grid[0], s->grid_opts.grid[1], s->grid_opts.grid[2], s->grid_opts.factor);
+  for (int i = 0; i < r->ndefects && n < cap; i++)
+    n += (size_t)snprintf(fp + n, cap - n, "defect %s %s bands %d-%d\n", r->defects[i].label,
+                          r->defects[i].ds.wc.path, r->defects[i].lo + 1, r->defects[i].hi);
+  return fp;
+}
+
+/* Defects finished by an earlier run of the same study: their answers
+ * from its checkpoint files. */
+static pp_status take_done(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, const pp_studyckpt *ck,
+                           pp_err *err) {
+  const int nspin = r->bulk.wc.nspin;
+  for (int i = 0; i < r->ndefects; i++) {
+    pp_project_defect *d = &r->defects[i];
+    if (!pp_studyckpt_done(ck, d->label)) continue;
+    const int nd = d->hi - d->lo;
+    PP_CALL(pp_pool_alloc(r->pool, (size_t)nspin * nd * PP_CHAR_N * sizeof(double) + 16, (void **)&d->character,
+                          err));
+    if (s->ipr) {
+      PP_CALL(pp_pool_alloc(r->pool, sizeof(double) * 2 * (size_t)nspin * nd + 16, (void **)&d->ipr_ae, err));
+      d->ipr_ps = d->ipr_ae + (size_t)nspin * nd;
+    }
+    PP_CALL(pp_studyckpt_read(ck, d->label, nspin, nd, d->character, d->ipr_ae, d->ipr_ps, err));
+    d->resumed = 1;
+    if (ctx->rank == 0 && !ctx->quiet)
+      fprintf(stderr, "[pawproj] defect %s: done by an earlier run (%s/%s.h5)\n", d->label, ck->dir, d->label);
+  }
+  return PP_OK;
+}
+
+/* A study: with --h5 checkpointed per defect and assembled at the end. */
+static pp_status study_body(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
   if (!s->h5) return stages(ctx, s, r, &(results_out){0}, err);
-  pp_h5 h;
-  PP_CALL(pp_h5_create(ctx->world, s->h5, &h, err));
-  const pp_status st = stages(ctx, s, r, &(results_out){.study = &h}, err);
+  char *fp = fingerprint(s, r);
+  const char **labels = calloc((size_t)r->ndefects, sizeof *labels);
+  pp_studyckpt ck;
+  pp_status st = PP_OK;
+  if (!fp || !labels) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  PP_TRY(pp_studyckpt_open(ctx->world, s->h5, fp, s->resume, &ck, err));
+  if (ck.resumed && ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] resuming from %s\n", ck.dir);
+  PP_TRY(take_done(ctx, s, r, &ck, err));
+  PP_TRY(stages(ctx, s, r, &(results_out){.ck = &ck}, err));
+  for (int i = 0; i < r->ndefects; i++) labels[i] = r->defects[i].label;
   const pp_projectout_study info = {.command_line = ctx->cmdline,
                                     .method = r->method,
                                     .normalisation = r->note,
                                     .bulk_path = r->bulk.wc.path,
                                     .ndefects = r->ndefects};
-  const pp_status cs = pp_projectout_study_close(&h, st == PP_OK, &info, err);
-  return st != PP_OK ? st : cs;
+  PP_TRY(pp_studyckpt_finish(&ck, labels, r->ndefects, &info, err));
+done:
+  free(fp);
+  free(labels);
+  return st;
+}
+
+/* SIGTERM and SIGUSR1 stop a study at its next defect while it runs. */
+static pp_status run_study(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
+  pp_stopsignal_saved saved;
+  pp_stopsignal_watch(&saved);
+  const pp_status st = study_body(ctx, s, r, err);
+  pp_stopsignal_unwatch(&saved);
+  return st;
 }
 
 pp_status pp_project_run(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
@@ -231,6 +335,8 @@ pp_status pp_project_run(pp_ctx *ctx, const pp_project_setup *s, pp_project_resu
   r->note = s->paw ? PAW_NOTE : PSEUDO_NOTE;
   PP_CALL(pp_agree(pp_project_open(ctx, s, r, err), err, ctx->world));
   if (s->dry_run) return pp_project_plan_make(ctx, s, r, err);
+  /* The answers outlive the stages: the outputs print from them. */
+  PP_CALL(pp_pool_create(&ctx->pools, "setup", "results", NULL, 0, &r->pool, err));
   if (s->study) return run_study(ctx, s, r, err);
   return stages(ctx, s, r, &(results_out){.path = s->h5}, err);
 }

@@ -111,6 +111,13 @@ done:
   return st;
 }
 
+/* 0 done, 1 failed, 2 usage error, 3 stopped cleanly and resumable. */
+static int exit_status(pp_status st) {
+  if (st == PP_OK) return 0;
+  if (st == PP_ERR_ARG) return 2;
+  return st == PP_STOPPED ? 3 : 1;
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   pp_ctx ctx;
@@ -134,15 +141,16 @@ int main(int argc, char **argv) {
   pp_status st = dispatch(&ctx, argc, argv);
   if (st == PP_OK && ctx.mem_report) pp_memreport_print(&ctx, stdout);
   if (st != PP_OK && ctx.rank == 0) {
-    fprintf(stderr, "pawproj: error: %s\n", ctx.err.msg[0] ? ctx.err.msg : pp_status_name(st));
+    fprintf(stderr, "pawproj: %s: %s\n", st == PP_STOPPED ? "stopped" : "error",
+            ctx.err.msg[0] ? ctx.err.msg : pp_status_name(st));
     if (getenv("PAWPROJ_DEBUG")) fprintf(stderr, "pawproj: trace: %s\n", ctx.err.trace);
   }
   pp_pools_destroy(&ctx.pools);
   fflush(stdout);
   if (pp_h5_library_close()) { /* see h5out.h: MPI_Finalize would crash */
     fflush(stderr);
-    _exit(st == PP_OK ? 1 : (st == PP_ERR_ARG ? 2 : 1));
+    _exit(st == PP_OK ? 1 : exit_status(st));
   }
   MPI_Finalize();
-  return st == PP_OK ? 0 : (st == PP_ERR_ARG ? 2 : 1);
+  return exit_status(st);
 }

@@ -51,6 +51,7 @@ const char *pp_status_name(pp_status s) {
     case PP_ERR_MPI: return "MPI error";
     case PP_ERR_REMOTE: return "error on another rank";
     case PP_ERR_INTERNAL: return "internal error";
+    case PP_STOPPED: return "stopped";
   }
   return "unknown error";
 }

@@ -7,7 +7,7 @@
 
 pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err) {
   memset(h, 0, sizeof *h);
-  h->file = h->loc = H5I_INVALID_HID;
+  h->file = H5I_INVALID_HID;
   h->ctype = H5I_INVALID_HID;
   h->comm = comm;
   MPI_Comm_rank(comm, &h->rank);
@@ -26,7 +26,6 @@ pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err) {
     PP_FAIL(err, PP_ERR_IO, "%s: cannot create HDF5 file (directory missing or not writable?)",
             h->partial);
   }
-  h->loc = h->file;
   h->ctype = H5Tcreate(H5T_COMPOUND, 2 * sizeof(double));
   H5Tinsert(h->ctype, "r", 0, H5T_NATIVE_DOUBLE);
   H5Tinsert(h->ctype, "i", sizeof(double), H5T_NATIVE_DOUBLE);
@@ -35,7 +34,7 @@ pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err) {
 
 pp_status pp_h5_attr(pp_h5 *h, const char *object, const char *name,
                      const char *value, pp_err *err) {
-  hid_t obj = H5Oopen(strcmp(object, "/") == 0 ? h->file : h->loc, object, H5P_DEFAULT);
+  hid_t obj = H5Oopen(h->file, object, H5P_DEFAULT);
   if (obj < 0) PP_FAIL(err, PP_ERR_IO, "%s: no object %s for attribute %s", h->partial, object, name);
   hid_t t = H5Tcopy(H5T_C_S1);
   H5Tset_size(t, strlen(value) + 1);
@@ -70,7 +69,7 @@ static pp_status write_collective(pp_h5 *h, const char *name, hid_t ds, hid_t ty
 static pp_status write_small(pp_h5 *h, const char *name, int ndim, const hsize_t *dims,
                              hid_t type, const void *data, const char *units, pp_err *err) {
   hid_t fs = H5Screate_simple(ndim, dims, NULL);
-  hid_t ds = H5Dcreate2(h->loc, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t ds = H5Dcreate2(h->file, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (ds < 0) {
     H5Sclose(fs);
     PP_FAIL(err, PP_ERR_IO, "%s: cannot create dataset %s", h->partial, name);
@@ -98,7 +97,7 @@ static pp_status write_blocks(pp_h5 *h, const char *name, hid_t type, const hsiz
                               const hsize_t (*start)[4], const hsize_t count[4], const void *buf,
                               const void *dummy, const char *units, pp_err *err) {
   hid_t fs = H5Screate_simple(4, dims, NULL);
-  hid_t ds = H5Dcreate2(h->loc, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t ds = H5Dcreate2(h->file, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (ds < 0) {
     H5Sclose(fs);
     PP_FAIL(err, PP_ERR_IO, "%s: cannot create dataset %s", h->partial, name);
@@ -136,33 +135,7 @@ int pp_h5_library_close(void) {
   return 0;
 }
 
-pp_status pp_h5_group_begin(pp_h5 *h, const char *path, pp_err *err) {
-  if (h->loc != h->file) PP_FAIL(err, PP_ERR_INTERNAL, "%s: group %s begun inside another group", h->partial, path);
-  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-  H5Pset_create_intermediate_group(lcpl, 1);
-  const hid_t g = H5Gcreate2(h->file, path, lcpl, H5P_DEFAULT, H5P_DEFAULT);
-  H5Pclose(lcpl);
-  int ok = g >= 0, all = 0;
-  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, h->comm);
-  if (!all) {
-    if (g >= 0) H5Gclose(g);
-    PP_FAIL(err, PP_ERR_IO, "%s: cannot create group %s", h->partial, path);
-  }
-  h->loc = g;
-  return PP_OK;
-}
-
-pp_status pp_h5_group_end(pp_h5 *h, pp_err *err) {
-  if (h->loc == h->file) return PP_OK;
-  const herr_t rc = H5Gclose(h->loc);
-  h->loc = h->file;
-  if (rc < 0) PP_FAIL(err, PP_ERR_IO, "%s: cannot close a group", h->partial);
-  return PP_OK;
-}
-
 pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err) {
-  if (h->loc >= 0 && h->loc != h->file) H5Gclose(h->loc);
-  h->loc = h->file;
   if (h->ctype >= 0) H5Tclose(h->ctype);
   h->ctype = H5I_INVALID_HID;
   if (h->file < 0) return PP_OK;
@@ -179,7 +152,7 @@ pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err) {
     MPI_Barrier(h->comm);
   }
   herr_t rc = H5Fclose(h->file);
-  h->file = h->loc = H5I_INVALID_HID;
+  h->file = H5I_INVALID_HID;
   good = rc >= 0 && all;
   MPI_Allreduce(&good, &all, 1, MPI_INT, MPI_MIN, h->comm);
   pp_status st = PP_OK;

@@ -99,6 +99,13 @@ static pp_status write_common(const pp_projectout *o, pp_h5 *h, pp_err *err) {
   const hsize_t cdims[3] = {(hsize_t)d->nspin, (hsize_t)nd, PP_PROJECTOUT_NCHAR};
   PP_CALL(pp_h5_write_double(h, "character", 3, cdims, o->character,
                              "dimensionless; columns valence, conduction, captured", err));
+  if (o->ipr_ae) {
+    const hsize_t idims[2] = {(hsize_t)d->nspin, (hsize_t)nd};
+    PP_CALL(pp_h5_write_double(h, "ipr", 2, idims, o->ipr_ae,
+                               "dimensionless, Omega int |psi|^4 / (int |psi|^2)^2 (all-electron with method paw)", err));
+    PP_CALL(pp_h5_write_double(h, "ipr_pseudo", 2, idims, o->ipr_ps, "dimensionless, of the pseudo-wavefunction",
+                               err));
+  }
   PP_CALL(pp_h5_attr(h, ".", "program", "pawproj " PAWPROJ_VERSION, err));
   PP_CALL(pp_h5_attr(h, ".", "command_line", o->command_line, err));
   PP_CALL(pp_h5_attr(h, ".", "method", o->method, err));
@@ -131,17 +138,6 @@ pp_status pp_projectout_write(MPI_Comm comm, const char *path, const pp_projecto
   const pp_status cs = pp_h5_close(&h, st == PP_OK, err);
   if (st == PP_OK) st = cs;
   return pp_agree(st, err, comm);
-}
-
-pp_status pp_projectout_group(pp_h5 *h, const char *label, const pp_projectout *o, pp_err *err) {
-  char path[128];
-  snprintf(path, sizeof path, "defects/%s", label);
-  pp_status st = pp_h5_group_begin(h, path, err);
-  if (st == PP_OK) st = write_into(h, o, err);
-  if (st == PP_OK) st = pp_h5_attr(h, ".", "label", label, err);
-  const pp_status gs = pp_h5_group_end(h, err);
-  if (st == PP_OK) st = gs;
-  return pp_agree(st, err, h->comm);
 }
 
 pp_status pp_projectout_study_close(pp_h5 *h, int ok, const pp_projectout_study *s, pp_err *err) {

@@ -17,7 +17,15 @@
  * projections are released with their stage: one file with the single-run
  * layout, or, for a study, one group per defect. After each defect,
  * setup->report is called on every rank with the defect's answer while its
- * PAW side is still alive (the command prints its table there). Progress
+ * PAW side is still alive (the command prints its table there).
+ *
+ * A study with an HDF5 file is checkpointed per defect (studyckpt.h): a
+ * rerun skips the defects done (resumed = 1, their answers read back).
+ * Before each defect the ranks agree whether to stop: SIGTERM or SIGUSR1
+ * received (stopsignal.h, watched during the study), or the defect would
+ * likely end after max_seconds or end_time (1.25 × the longest defect so
+ * far, plus 30 s before end_time); then the run returns PP_STOPPED with a
+ * message saying what is saved and how to resume. Progress
  * lines go to stderr on rank 0 unless ctx->quiet. Collective over
  * ctx->world; every failure is agreed on all ranks.
  */
@@ -68,6 +76,9 @@ typedef struct pp_project_setup {
   pp_grid_opts grid_opts; /* ipr: the grid (default: each defect run's FFT grid) */
   const char *h5;         /* HDF5 results file (projectout.h); NULL: none */
   int dry_run;            /* 1: headers and setup only; the plan (projectplan.h) instead of the stages */
+  int resume;             /* study with h5: 1 requires checkpoints to resume from (studyckpt.h) */
+  double max_seconds;     /* study: stop before a defect that would end after this many s of the run; 0: none */
+  double end_time;        /* study: the job's end, s since the epoch (SLURM_JOB_END_TIME); 0: none */
   pp_project_report report; /* NULL: none */
   void *report_arg;
 } pp_project_setup;
@@ -88,6 +99,7 @@ typedef struct pp_project_defect {
   double *ipr_ps;                 /* (nspin, nd) with setup ipr, else NULL: pseudo IPR */
   int ipr_grid[3];                /* with setup ipr: the grid the IPR was computed on */
   double bytes_read;              /* bytes of the defect run read, all ranks */
+  int resumed;                    /* 1: taken from the study's checkpoint of an earlier run, not computed */
 } pp_project_defect;
 
 /* A dry run's plan (projectplan.h): per rank, min and max over ranks. */

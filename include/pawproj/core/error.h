@@ -23,7 +23,8 @@ typedef enum pp_status {
   PP_ERR_POOL,      /* memory pools used against their contract */
   PP_ERR_MPI,       /* an MPI call failed */
   PP_ERR_REMOTE,    /* another rank failed; its message was forwarded */
-  PP_ERR_INTERNAL   /* a bug: an invariant did not hold */
+  PP_ERR_INTERNAL,  /* a bug: an invariant did not hold */
+  PP_STOPPED        /* not a failure: stopped cleanly on a signal or a time limit, resumable (exit 3) */
 } pp_status;
 
 typedef struct pp_err {

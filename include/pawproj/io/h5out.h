@@ -18,7 +18,6 @@
 
 typedef struct pp_h5 {
   hid_t file;          /* open file, H5I_INVALID_HID when closed */
-  hid_t loc;           /* where datasets are created: the file, or the group begun */
   hid_t ctype;         /* compound complex type */
   MPI_Comm comm;       /* communicator (not owned) */
   int rank;            /* in comm */
@@ -28,13 +27,7 @@ typedef struct pp_h5 {
 
 pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err);
 
-/* Datasets and "." attributes go into the group `path` (created with its
- * parents, e.g. "defects/vac") until pp_h5_group_end; one group at a time. */
-pp_status pp_h5_group_begin(pp_h5 *h, const char *path, pp_err *err);
-pp_status pp_h5_group_end(pp_h5 *h, pp_err *err);
-
-/* String attribute on the file's root group ("/"), on the current group
- * ("."), or on a dataset of the current group by name. */
+/* String attribute on the root group ("/" or "."), or on a dataset by name. */
 pp_status pp_h5_attr(pp_h5 *h, const char *object, const char *name,
                      const char *value, pp_err *err);
 

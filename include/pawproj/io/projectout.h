@@ -8,6 +8,7 @@
  *   bulk_/defect_eigenvalues, bulk_/defect_occupations  [spin][kpoint][band]
  *   kpoints [kpoint][3], kweights [kpoint]  (the bulk run's)
  *   defect_bands [defect band] (1-based), character [spin][defect band][column]
+ *   ipr, ipr_pseudo [spin][defect band]  (with --ipr)
  * and root attributes naming the program, command line, method, the
  * normalisation of the character, both WAVECARs and the weights' source.
  *
@@ -46,26 +47,22 @@ typedef struct pp_projectout {
   const double complex *defect_proj; /* all_electron: per local item (hi - lo, nc_defect), all selected bands */
   int nc_bulk, nc_defect;            /* all_electron: projection columns, nspinor * projectors of all atoms */
   int writes_defect_proj;            /* 1 on one rank per k-point group: the group's ranks hold the same defect_proj */
+  const double *ipr_ae, *ipr_ps;     /* (nspin, hi - lo) or NULL: datasets ipr, ipr_pseudo */
 } pp_projectout;
 
 /* Writes path (as path.partial, renamed into place only on success).
  * Collective over comm; the status is agreed on all ranks. */
 pp_status pp_projectout_write(MPI_Comm comm, const char *path, const pp_projectout *o, pp_err *err);
 
-/* A study (many defects against one bulk): one file, created with
- * pp_h5_create (h5out.h) before the first defect, a group
- * /defects/LABEL per defect holding the layout above (its attributes on
- * the group, plus "label"), and root attributes written when the study
- * closes: program, command_line, method, normalisation, bulk_wavecar,
- * layout, ndefects and complete = "yes". Until then the file has its
- * .partial name, so an interrupted study never looks complete. */
+/* A study (many defects against one bulk; studyckpt.h assembles it): a
+ * group /defects/LABEL per defect holding the layout above (its
+ * attributes on the group, plus "label"), and root attributes: program,
+ * command_line, method, normalisation, bulk_wavecar, layout, ndefects and
+ * complete = "yes", written last, before the rename. */
 typedef struct pp_projectout_study {
   const char *command_line, *method, *normalisation, *bulk_path;
   int ndefects;
 } pp_projectout_study;
-
-/* One defect's group; collective over h->comm, status agreed. */
-pp_status pp_projectout_group(pp_h5 *h, const char *label, const pp_projectout *o, pp_err *err);
 
 /* ok = 1: writes the root attributes and renames the file into place
  * (status agreed); ok = 0 (the study failed, already agreed): removes the

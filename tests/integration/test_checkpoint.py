@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Checkpoints and restart of a defect study (issue 12 point 2) on the
+shipped Si8 example: three defects (the vacancy, the bulk as its own
+defect, the vacancy's band 14 alone) against one bulk, with --h5.
+
+Faults come at known points: rank 0 sends itself a signal after a given
+defect (cli/testfault.h); the stop itself, its agreement over the ranks
+and the checkpoints are the program's real paths.
+  - SIGUSR1 (sbatch --signal=USR1@...) after the first defect, 2 ranks:
+    exit 3, a message saying how to resume, FILE.ckpt with the manifest
+    (first line INCOMPLETE) and the first defect's file only, neither FILE
+    nor FILE.partial. Rerunning the same command resumes: FILE equals the
+    uninterrupted 2-rank run's, every group bit for bit; the JSON summary
+    table is identical; the checkpoint directory is gone.
+  - SIGTERM after the second defect on 1 rank, resumed on 2; stopped on 4,
+    resumed on 2 (--resume): FILE equals the uninterrupted run to 1e-12
+    (what any two rank counts agree to: test_ranks_agree.py).
+  - kill -9 (SIGKILL of rank 0) after the second defect: the job ends, the
+    checkpoints of the two finished defects and the INCOMPLETE manifest
+    remain, no FILE; rerunning completes it, bit for bit.
+  - --max-seconds too small and SLURM_JOB_END_TIME too near stop before
+    the first defect (exit 3, reason named); generous limits change
+    nothing.
+  - Refused: a rerun with other bands over the checkpoints (another study),
+    --resume without checkpoints, --resume without a study's --h5. Without
+    --h5 a stop says that nothing is saved."""
+import json
+import os
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+from common import REPO, Checker, run
+
+c = Checker("checkpoint")
+SI8 = os.path.join(REPO, "tests", "data", "si8")
+BULK, VAC = os.path.join(SI8, "bulk"), os.path.join(SI8, "vacancy")
+SPEC = "vac=%s@14-16 self=%s@1-20 vac14=%s@14" % (VAC, BULK, VAC)
+LABELS = ["vac", "self", "vac14"]
+
+
+def study(h5, n, extra=(), fault=None, spec=SPEC):
+    """Runs the study; fault = (after defect, signal number)."""
+    env = dict(os.environ)
+    if fault:
+        env["PAWPROJ_TEST_SIGNAL_AFTER"], env["PAWPROJ_TEST_SIGNAL"] = str(fault[0]), str(fault[1])
+    old = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        return run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", spec, "--h5", h5,
+                    "--json", h5 + ".json"] + list(extra), n, check=False)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+
+
+def compare(a, b, exact):
+    """What differs between two study files (groups bit for bit, or to 1e-12)."""
+    out = []
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        for k in ("complete", "ndefects", "method", "bulk_wavecar", "layout"):
+            if fa.attrs.get(k) != fb.attrs.get(k):
+                out.append("@" + k)
+        if sorted(fa["defects"].keys()) != sorted(fb["defects"].keys()):
+            return out + ["groups"]
+        for g in fa["defects"]:
+            x, y = fa["defects"][g], fb["defects"][g]
+            for k in set(x.keys()) | set(y.keys()):
+                if k not in x or k not in y:
+                    out.append("%s/%s" % (g, k))
+                    continue
+                u, v = x[k][()], y[k][()]
+                same = u.tobytes() == v.tobytes() if exact else (
+                    u.shape == v.shape and (u.dtype.kind not in "fc" and np.array_equal(u, v) or
+                                            u.dtype.kind in "fc" and np.max(np.abs(u - v), initial=0) <= 1e-12))
+                if not same:
+                    out.append("%s/%s" % (g, k))
+    return out
+
+
+def table(h5):
+    return json.load(open(h5 + ".json"))["table"]
+
+
+def stopped_state(h5, done, tag):
+    ck = h5 + ".ckpt"
+    files = sorted(os.listdir(ck)) if os.path.isdir(ck) else []
+    c.check(files == sorted(["manifest"] + ["%s.h5" % x for x in LABELS[:done]]),
+            "%s: the checkpoints hold the %d finished defect(s): %s" % (tag, done, files))
+    c.check(not os.path.exists(h5) and not os.path.exists(h5 + ".partial"), "%s: no results file yet" % tag)
+    if files:
+        first = open(os.path.join(ck, "manifest")).readline()
+        c.check("INCOMPLETE" in first, "%s: the manifest says the study is incomplete: %s" % (tag, first.strip()))
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    ref = os.path.join(tmp, "ref.h5")
+    p = study(ref, 2)
+    c.check(p.returncode == 0 and os.path.isfile(ref) and not os.path.exists(ref + ".ckpt"),
+            "uninterrupted study: complete, its checkpoint directory removed: %s" % p.stderr[-300:])
+
+    # SIGUSR1 after the first defect; the same command resumes.
+    h5 = os.path.join(tmp, "usr1.h5")
+    p = study(h5, 2, fault=(0, 10))
+    c.check(p.returncode == 3 and "after 1 of 3 defects" in p.stderr and "rerun the same command" in p.stderr,
+            "SIGUSR1: exit 3 and how to resume (exit %d): %s" % (p.returncode, p.stderr.strip()[-300:]))
+    stopped_state(h5, 1, "SIGUSR1")
+    p = study(h5, 2)
+    c.check(p.returncode == 0, "resumed: exit %d: %s" % (p.returncode, p.stderr[-300:]))
+    diff = compare(h5, ref, exact=True)
+    c.check(not diff, "resumed on the same rank count = uninterrupted, bit for bit (differs: %s)" % diff)
+    c.check(table(h5) == table(ref), "resumed: the JSON summary table = uninterrupted")
+    c.check(not os.path.exists(h5 + ".ckpt"), "resumed: the checkpoint directory is removed")
+
+    # Other rank counts: SIGTERM after the second defect on 1 rank, resumed
+    # on 2; stopped on 4, resumed on 2 with --resume.
+    for start, after, sig, extra in ((1, 1, 15, []), (4, 0, 10, ["--resume"])):
+        h5 = os.path.join(tmp, "r%d.h5" % start)
+        p = study(h5, start, fault=(after, sig))
+        c.check(p.returncode == 3, "signal %d on %d rank(s): exit %d" % (sig, start, p.returncode))
+        stopped_state(h5, after + 1, "%d rank(s)" % start)
+        p = study(h5, 2, extra)
+        diff = compare(h5, ref, exact=False)
+        c.check(p.returncode == 0 and not diff, "started on %d, resumed on 2: = uninterrupted to 1e-12 (%s)"
+                % (start, diff or p.stderr[-200:]))
+        got, want = table(h5), table(ref)
+        worst = max(abs(a[k] - b[k]) for a, b in zip(got, want) for k in a if isinstance(a[k], float))
+        c.check(len(got) == len(want) and worst <= 1e-12, "started on %d: JSON table to 1e-12 (%.1e)"
+                % (start, worst))
+
+    # kill -9 of rank 0 after the second defect: the job ends.
+    h5 = os.path.join(tmp, "kill.h5")
+    t = time.time()
+    p = study(h5, 2, fault=(1, 9))
+    c.check(p.returncode not in (0, 3) and time.time() - t < 60, "kill -9: the job ends (exit %d, %.0f s)"
+            % (p.returncode, time.time() - t))
+    stopped_state(h5, 2, "kill -9")
+    p = study(h5, 2)
+    diff = compare(h5, ref, exact=True)
+    c.check(p.returncode == 0 and not diff, "after kill -9 the rerun completes it, bit for bit (%s)" % diff)
+
+    # Time limits.
+    h5 = os.path.join(tmp, "time.h5")
+    p = study(h5, 1, ["--max-seconds", "1e-9"])
+    c.check(p.returncode == 3 and "--max-seconds" in p.stderr and "after 0 of 3" in p.stderr,
+            "--max-seconds too small: stopped before the first defect: %s" % p.stderr.strip()[-200:])
+    os.environ["SLURM_JOB_END_TIME"] = str(int(time.time()) + 5)
+    p = study(h5, 1)
+    c.check(p.returncode == 3 and "SLURM_JOB_END_TIME" in p.stderr,
+            "SLURM_JOB_END_TIME in 5 s: stopped (30 s kept): %s" % p.stderr.strip()[-200:])
+    os.environ["SLURM_JOB_END_TIME"] = str(int(time.time()) + 86400)
+    p = study(h5, 1, ["--max-seconds", "1e6"])
+    del os.environ["SLURM_JOB_END_TIME"]
+    diff = compare(h5, ref, exact=False)
+    c.check(p.returncode == 0 and not diff, "generous limits: the study completes (%s)" % (diff or p.stderr[-200:]))
+
+    # Refusals.
+    h5 = os.path.join(tmp, "other.h5")
+    study(h5, 1, fault=(0, 10))
+    p = study(h5, 1, spec=SPEC.replace("@14-16", "@13-16"))
+    c.check(p.returncode == 1 and "another study" in p.stderr, "other bands over the checkpoints refused: %s"
+            % p.stderr.strip()[-200:])
+    p = study(os.path.join(tmp, "none.h5"), 1, ["--resume"])
+    c.check(p.returncode == 2 and "no checkpoints" in p.stderr, "--resume without checkpoints: %s"
+            % p.stderr.strip()[-200:])
+    p = run(["project", "--bulk", BULK, "--defect", VAC, "--resume"], check=False)
+    c.check(p.returncode == 2 and "--resume" in p.stderr, "--resume without a study: %s" % p.stderr.strip()[-200:])
+    env = dict(os.environ, PAWPROJ_TEST_SIGNAL_AFTER="0", PAWPROJ_TEST_SIGNAL="10")
+    old = dict(os.environ)
+    os.environ.update(env)
+    p = run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", SPEC], check=False)
+    os.environ.clear()
+    os.environ.update(old)
+    c.check(p.returncode == 3 and "nothing is saved without --h5" in p.stderr, "stop without --h5: %s"
+            % p.stderr.strip()[-200:])
+c.close()

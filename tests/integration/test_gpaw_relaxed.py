@@ -10,7 +10,8 @@ shares nothing with pawproj's formula.  Our overlaps (plane waves + matched
 sites + bulk-only / defect-only sites + two-centre pair terms) must agree
 with that grid to within its own error, measured by bulk x bulk against the
 identity; without the pair terms the relaxed case is off by ~6e-2.  Also:
-AE norms of the relaxed run, 1 rank = N ranks, and the pairs are reported.
+AE norms of the relaxed run, 1 rank = N ranks, and the pairs are reported;
+the three as one study (`--defects`) give each single run's file, bit for bit.
 
 The bulk is diagonalised fully (--bulk-full: one band per plane wave), so
 its AE states are a complete orthonormal set of its own PAW space: Bessel's
@@ -84,6 +85,19 @@ with tempfile.TemporaryDirectory() as tmp:
         if label == "relaxed":
             c.check("4 pairs of overlapping spheres" in out and out.count("0.1000 Å") == 4,
                     "the four moved neighbours' pair terms are reported:\n" + out[:1500])
+    # The three as one study (issue 12): each group = its single run's
+    # 1-rank file above, bit for bit, the bulk read once.
+    h5 = os.path.join(tmp, "study.h5")
+    js = json.loads(run(["project", "--bulk", bulk, "--datasets", bulk, "--bands", "1-%d" % nocc, "--h5", h5,
+                         "--defects", "self=%s vac=%s rel=%s" % (bulk, vac, rel), "--json", "-"]).stdout)
+    with h5py.File(h5, "r") as f:
+        for glabel, label in (("self", "bulk"), ("vac", "vacancy"), ("rel", "relaxed")):
+            with h5py.File(os.path.join(tmp, "%s1.h5" % label), "r") as g:
+                bad = [k for k in g.keys() if f["defects"][glabel][k][()].tobytes() != g[k][()].tobytes()]
+                same_keys = set(f["defects"][glabel].keys()) == set(g.keys())
+            c.check(not bad and same_keys,
+                    "study: group %s = the single run of %s, bit for bit (differs: %s)" % (glabel, label, bad))
+    c.check(len(js["defects"]) == 3 and js["bulk_bytes_read"] > 0, "study: three defects, one bulk read")
 with tempfile.TemporaryDirectory() as tmp:
     for label, d in (("bulk", bulk), ("vacancy", vac)):
         g = np.load(os.path.join(d, "gpaw_densities.npz"))

@@ -23,7 +23,8 @@ size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk, int ndefect) 
   (void)lay;
   return (size_t)ndefect * (size_t)max_ld(bulk) * 16 +
          (size_t)bulk->nlocal * (size_t)ndefect * (size_t)bulk->nb * 16 +
-         (size_t)bulk->nlocal * (size_t)ndefect * 2 * sizeof(double) + 4096;
+         (size_t)bulk->nlocal * (size_t)ndefect * 2 * sizeof(double) +
+         (size_t)bulk->wc->nspin * bulk->wc->nkpts * (size_t)ndefect * 2 * sizeof(double) + 4096;
 }
 
 /* Gathers the group's defect slices of item j into all (nd, ld). */
@@ -139,22 +140,32 @@ pp_status pp_overlap_compute(pp_stage *sg, const pp_layout *lay, const pp_wfset 
   /* Sum the band slices of the group: every group rank has the same items. */
   if (bulk->nlocal > 0)
     MPI_Allreduce(MPI_IN_PLACE, raw, bulk->nlocal * nd * 2, MPI_DOUBLE, MPI_SUM, lay->kcomm);
+  /* Every item's (v, c) on every rank (one group contributes each entry,
+   * the others add zeros: exact), then the k-weighted sums in item order,
+   * so that the character does not depend on how items fall to groups. */
+  const int nitems = bwc->nspin * bwc->nkpts;
+  double *all = NULL;
+  PP_CALL(pp_agree(pp_pool_alloc(ovl_pool, sizeof *all * ((size_t)nitems * nd * 2 + 1), (void **)&all, err), err,
+                   lay->world));
+  memset(all, 0, sizeof *all * (size_t)nitems * nd * 2);
+  if (lay->brank == 0)
+    for (int j = 0; j < bulk->nlocal; j++)
+      memcpy(all + (size_t)bulk->item[j] * nd * 2, raw + (size_t)j * nd * 2, sizeof *all * (size_t)nd * 2);
+  MPI_Allreduce(MPI_IN_PLACE, all, nitems * nd * 2, MPI_DOUBLE, MPI_SUM, lay->world);
   const size_t nc = (size_t)bwc->nspin * nd * PP_CHAR_N;
   memset(character, 0, nc * sizeof *character);
-  if (lay->brank == 0)
-    for (int j = 0; j < bulk->nlocal; j++) {
-      const int s = bulk->item[j] / bwc->nkpts, k = bulk->item[j] % bwc->nkpts;
-      for (int n = 0; n < nd; n++) {
-        const double v = raw[((size_t)j * nd + n) * 2], c = raw[((size_t)j * nd + n) * 2 + 1];
-        double *out = character + ((size_t)s * nd + n) * PP_CHAR_N;
-        const double tot = v + c;
-        /* PAW overlaps conserve the norm: no renormalisation. */
-        const double norm = paw ? 1.0 : tot;
-        out[PP_CHAR_VALENCE] += norm > 0 ? kweight[k] * v / norm : 0;
-        out[PP_CHAR_CONDUCTION] += norm > 0 ? kweight[k] * c / norm : 0;
-        out[PP_CHAR_CAPTURED] += kweight[k] * tot;
-      }
+  for (int it = 0; it < nitems; it++) {
+    const int s = it / bwc->nkpts, k = it % bwc->nkpts;
+    for (int n = 0; n < nd; n++) {
+      const double v = all[((size_t)it * nd + n) * 2], c = all[((size_t)it * nd + n) * 2 + 1];
+      double *out = character + ((size_t)s * nd + n) * PP_CHAR_N;
+      const double tot = v + c;
+      /* PAW overlaps conserve the norm: no renormalisation. */
+      const double norm = paw ? 1.0 : tot;
+      out[PP_CHAR_VALENCE] += norm > 0 ? kweight[k] * v / norm : 0;
+      out[PP_CHAR_CONDUCTION] += norm > 0 ? kweight[k] * c / norm : 0;
+      out[PP_CHAR_CAPTURED] += kweight[k] * tot;
     }
-  MPI_Allreduce(MPI_IN_PLACE, character, (int)nc, MPI_DOUBLE, MPI_SUM, lay->world);
+  }
   return PP_OK;
 }

@@ -13,7 +13,9 @@
  * averaged with the k-point weights. Pseudo method: renormalised per k to
  * v/(v+c), c/(v+c) (pseudo overlaps do not conserve the norm). PAW method:
  * not renormalised; 1 − v − c is what the bulk bands do not capture. The
- * raw v + c ("captured") is kept in both cases.
+ * raw v + c ("captured") is kept in both cases. The k-weighted sums run
+ * over the items in file order on every rank, so the character does not
+ * depend on how the items fall to k-point groups (bit for bit).
  */
 #ifndef PAWPROJ_OVERLAP_H
 #define PAWPROJ_OVERLAP_H

@@ -80,7 +80,7 @@ static void minmax(MPI_Comm comm, double x, double out[2]) {
 }
 
 static pp_status plan_local(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, int *items,
-                            double local[6], int *largest, pp_err *err) {
+                            double local[5], int *largest, pp_err *err) {
   const pp_wavecar *bwc = &r->bulk.wc;
   pp_wfset bulk;
   PP_CALL(pp_wfset_shape(&r->lay, bwc, 0, bwc->nbands, items, &bulk, err));
@@ -113,7 +113,7 @@ pp_status pp_project_plan_make(pp_ctx *ctx, const pp_project_setup *s, pp_projec
   pp_project_plan *p = &r->plan;
   int *items = malloc(sizeof *items * (2 * (size_t)r->lay.nitems + 1));
   if (!items) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
-  double local[6] = {0};
+  double local[5] = {0};
   int largest = 0;
   const pp_status st = plan_local(ctx, s, r, items, local, &largest, err);
   free(items);

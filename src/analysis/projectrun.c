@@ -13,7 +13,6 @@
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/core/stopsignal.h"
-#include "pawproj/io/h5out.h"
 #include "pawproj/io/projectout.h"
 #include "pawproj/io/studyckpt.h"
 #include "pawproj/io/wfset.h"
@@ -225,8 +224,8 @@ static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_resul
   size_t most = 0;
   for (int i = 0; i < r->ndefects; i++) {
     done += r->defects[i].resumed;
-    if (!r->defects[i].resumed && pp_project_defect_need(r, &r->defects[i]) > most)
-      most = pp_project_defect_need(r, &r->defects[i]);
+    const size_t need = r->defects[i].resumed ? 0 : pp_project_defect_need(r, &r->defects[i]);
+    if (need > most) most = need;
   }
   if (done == r->ndefects) return PP_OK;
   const double t0 = MPI_Wtime();

@@ -4,7 +4,8 @@ in VASP format.
 
 Usage:
   gpaw_example.py --size 8|64 --kpts gamma|222 --encut 250 --out DIR [--spin]
-                  [--width EV] [--all-k] [--relax D [--grid-overlaps H]] [--bulk-full]
+                  [--width EV] [--all-k] [--relax D | --mode A1,A2,...] [--grid-overlaps H]
+                  [--bulk-full]
                   [--keep-txt] [--no-check]
   mpirun -np 2 /usr/bin/python3 gpaw_example.py ...      (GPAW's MPI)
 
@@ -13,7 +14,8 @@ for bulk diamond Si (8-atom conventional cell, a = 5.43 Å, or its 2x2x2
 supercell for --size 64) and for the same cell with atom 0 removed (and,
 with --relax D, once more with the vacancy's four neighbours moved D Å
 towards the empty site), and writes DIR/bulk, DIR/vacancy (DIR/relaxed),
-each with
+each with (--mode A1,A2,...: the bulk and, instead of the vacancy, the bulk
+displaced along one mode with amplitude A Å, DIR/q+0.05 etc.; see mode())
 
   WAVECAR              VASP format, rtag 45200, standard (full sphere, also
                        at Gamma), G set identical to VASP's for ENCUT
@@ -134,6 +136,21 @@ def structures(size: int, relax: float = 0.0):
     rel.positions[neighbours] += relax * unit
     rel.wrap()
     return atoms, vac, neighbours, rel
+
+
+def mode(atoms, amp):
+    """atoms displaced along a bond-stretching mode: atom 0 and its first
+    nearest neighbour each move amp Å apart along their bond (a WSWQ-style
+    displaced geometry Q; Q0 = atoms)."""
+    dist = atoms.get_distances(0, range(len(atoms)), mic=True)
+    n1 = int(np.argsort(dist)[1])
+    u = atoms.get_distances(0, [n1], mic=True, vector=True)[0]
+    u /= np.linalg.norm(u)
+    q = atoms.copy()
+    q.positions[0] -= amp * u
+    q.positions[n1] += amp * u
+    q.wrap()
+    return q
 
 
 # --------------------------------------------------------------------------
@@ -571,9 +588,9 @@ def valence_densities(calc):
             "rcut_bohr": np.array([max(setup.rcut_j) for setup in calc.wfs.setups])}
 
 
-def grid_overlaps(calcs, h):
-    """<psi^B_m|psi^X_n> for X = bulk, vacancy, relaxed, every k-point and
-    the occupied bands of the vacancy, from GPAW's own all-electron
+def grid_overlaps(calcs, h, labels, nocc):
+    """<psi^B_m|psi^X_n> for X in labels (bulk first), every k-point and
+    the first nocc bands, from GPAW's own all-electron
     wavefunctions on a uniform grid of spacing h Å (gpaw.utilities.ps2ae:
     pseudo-wavefunction interpolated by FFT plus (phi - phit) splines added
     on the grid).  Independent of pawproj's overlap formula; its accuracy is
@@ -582,10 +599,9 @@ def grid_overlaps(calcs, h):
     from gpaw.utilities.ps2ae import PS2AE
     tr = {label: PS2AE(calc, grid_spacing=h) for label, calc in calcs.items()}
     nk = calcs["bulk"].wfs.kd.nibzkpts
-    nocc = int(round(calcs["vacancy"].get_number_of_electrons())) // 2
     dv = tr["bulk"].dv
     out = {"grid_spacing_A": h, "grid": [int(x) for x in tr["bulk"].gd.N_c], "bands": nocc}
-    for label in ("bulk", "vacancy", "relaxed"):
+    for label in labels:
         mats = []
         for k in range(nk):
             B = [tr["bulk"].get_wave_function(m, k) for m in range(nocc)]
@@ -614,10 +630,15 @@ def main(argv=None):
                     help="also run the vacancy with its four neighbours moved D Å towards the "
                          "empty site (DIR/relaxed); the cells are translated so that one moved "
                          "neighbour crosses the cell boundary")
+    ap.add_argument("--mode", default="", metavar="A1,A2,...",
+                    help="instead of the vacancy: the bulk displaced along one mode (mode()) with "
+                         "each amplitude A Å, DIR/q%%+.2f")
     ap.add_argument("--grid-overlaps", type=float, default=0.0, metavar="H",
-                    help="with --relax: all-electron overlaps <bulk m|defect n> of the occupied bands "
-                         "on GPAW's real-space AE grid (PS2AE, spacing H Å), stored in "
-                         "relaxed/gpaw_reference.json as an independent reference")
+                    help="with --relax or --mode: all-electron overlaps <bulk m|X n> of the occupied "
+                         "bands on GPAW's real-space AE grid (PS2AE, spacing H Å), stored as an "
+                         "independent reference in relaxed/gpaw_reference.json (--relax: X = bulk, "
+                         "vacancy, relaxed, the vacancy's occupied bands) or bulk/gpaw_reference.json "
+                         "(--mode: X = bulk and every displaced run, the bulk's occupied bands)")
     ap.add_argument("--bulk-full", action="store_true",
                     help="after the bulk SCF, diagonalise its Hamiltonian fully: every plane wave gives "
                          "a band, so the bulk basis is complete (for v + c sum rules; not at Gamma)")
@@ -629,8 +650,11 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.width is None:
         args.width = 0.05 if args.spin else 0.01
-    if args.grid_overlaps and not args.relax:
-        ap.error("--grid-overlaps needs --relax")
+    amps = [float(x) for x in args.mode.split(",")] if args.mode else []
+    if args.grid_overlaps and not (args.relax or amps):
+        ap.error("--grid-overlaps needs --relax or --mode")
+    if args.relax and amps:
+        ap.error("--relax and --mode are separate cases")
     if args.bulk_full and args.kpts == "gamma":
         ap.error("--bulk-full needs --kpts 222 (GPAW diagonalises complex Hamiltonians only)")
 
@@ -640,7 +664,8 @@ def main(argv=None):
     bulk_atoms, vac_atoms, neighbours, rel_atoms = structures(args.size, args.relax)
     extra = 8 if args.size == 8 else 16
     kset, jobs, calcs = [], [], {}
-    runs = [("bulk", bulk_atoms), ("vacancy", vac_atoms)]
+    runs = [("bulk", bulk_atoms)]
+    runs += [("q%+.2f" % a, mode(bulk_atoms, a)) for a in amps] if amps else [("vacancy", vac_atoms)]
     if rel_atoms is not None:
         runs.append(("relaxed", rel_atoms))
     for label, atoms in runs:
@@ -671,9 +696,11 @@ def main(argv=None):
         raise SystemExit("the runs' k-point sets differ; nothing written")
     say(f"k-point sets of all runs identical ({len(kset[0])} k); all checks passed")
     if args.grid_overlaps:
-        grid = grid_overlaps(calcs, args.grid_overlaps)
+        labels = [label for label, _ in runs]
+        nocc = int(round(calcs[labels[-1]].get_number_of_electrons())) // 2
+        grid = grid_overlaps(calcs, args.grid_overlaps, labels, nocc)
         if world.rank == 0:
-            jobs[-1]["ref"]["grid_overlaps"] = grid
+            jobs[0 if amps else -1]["ref"]["grid_overlaps"] = grid
     if world.rank == 0:
         for job in jobs:
             outdir = os.path.join(args.out, job["label"])

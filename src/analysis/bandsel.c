@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pawproj/analysis/bandstats.h"
 
@@ -22,6 +23,10 @@ int pp_range_parse(const char *text, long *first, long *last) {
 pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi,
                            pp_err *err) {
   long a, b;
+  if (strcmp(text, "all") == 0) {
+    *lo = 0, *hi = nbands;
+    return PP_OK;
+  }
   if (!pp_range_parse(text, &a, &b))
     PP_FAIL(err, PP_ERR_ARG, "--bands %s: expected N or N-M with 1 <= N <= M (1-based)", text);
   if (b > nbands)

@@ -53,7 +53,7 @@ static size_t grid_need(const pp_density_pass *p, const int n[3]) {
 pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_result *r, pp_err *err) {
   const pp_wavecar *wc = &s->ds->wc;
   const pp_structure *cell = &s->ds->structure;
-  pp_layout lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL};
+  pp_layout lay = PP_LAYOUT_NONE;
   pp_pawrun pr = {0};
   pp_bytesrc src = {0};
   int src_open = 0;

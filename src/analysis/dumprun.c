@@ -110,7 +110,7 @@ pp_status pp_dump_run(pp_ctx *ctx, const pp_dump_setup *s, pp_dump_result *r, pp
   const pp_wavecar *wc = &s->ds->wc;
   const sizes z = table_sizes(wc);
   const size_t nd = z.nn + z.nc + z.nm, fbytes = 2 * sizeof(double) * nd; /* mine and the sum */
-  pp_layout lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL};
+  pp_layout lay = PP_LAYOUT_NONE;
   pp_stage sd = {0};
   pp_pool *facts = NULL, *glist = NULL;
   pp_dump_result loc = {0}, tot = {0};

@@ -114,7 +114,7 @@ static pp_status keep_tables(const pp_wavecar *wc, const pp_aenorm *a, pp_norms_
 pp_status pp_norms_run(pp_ctx *ctx, const pp_norms_setup *s, pp_norms_result *r, pp_err *err) {
   const pp_wavecar *wc = &s->ds->wc;
   const pp_structure *cell = &s->ds->structure;
-  norms_side x = {.lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL}};
+  norms_side x = {.lay = PP_LAYOUT_NONE};
   pp_stage sn = {0}, sp = {0}, sgr = {0};
   pp_pool *tables = NULL, *wf = NULL, *proj = NULL;
   pp_wfset bands;

@@ -144,6 +144,7 @@ static pp_status overlaps(pp_ctx *ctx, const pp_project_setup *s, pp_project_res
   pp_peak_rss(ctx, &lo, &hi);
   if (lo > r->rss_min) r->rss_min = lo;
   if (hi > r->rss_max) r->rss_max = hi;
+  if (s->on_overlaps) PP_TRY(s->on_overlaps(s->overlaps_arg, &sg, r, d, bulk, S, err));
   if (h5) {
     PP_TRY(pp_stage_begin(ctx, "write", &sw, err));
     PP_TRY(write_results(ctx, s, r, d, out, bulk, S, &proj, err));

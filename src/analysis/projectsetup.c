@@ -97,6 +97,23 @@ static pp_status open_defect(pp_ctx *ctx, const pp_project_setup *s, int i, pp_p
   return pp_dataset_open(label, t->dir, s->variant, 1, ctx->world, &d->ds, err);
 }
 
+/* VASP's S(Q0): the defect's plane waves projected at the bulk's sites. */
+static pp_status take_bulk_sites(const pp_dataset *bulk, pp_dataset *d, pp_err *err) {
+  const pp_structure *b = &bulk->structure;
+  pp_structure *x = &d->structure;
+  int same = b->natoms == x->natoms && b->nspecies == x->nspecies;
+  for (int a = 0; same && a < b->natoms; a++) same = b->type[a] == x->type[a];
+  for (int t = 0; same && t < b->nspecies; t++) same = !strcmp(b->species[t], x->species[t]);
+  if (bulk->unfold || d->unfold)
+    PP_FAIL(err, PP_ERR_ARG, "%s: the reference's overlap operator S(Q0) is not available for "
+            "symmetry-reduced runs (ISYM >= 1); use the full overlap or runs with ISYM = 0", d->label);
+  if (!same)
+    PP_FAIL(err, PP_ERR_MISMATCH, "%s: its atoms (%d) are not the bulk's (%d) in number, species and order; the "
+            "reference's overlap operator S(Q0) needs the same atoms", d->label, x->natoms, b->natoms);
+  memcpy(x->frac, b->frac, sizeof *x->frac * (size_t)b->natoms);
+  return PP_OK;
+}
+
 static pp_status choose_bands(const pp_project_setup *s, int i, pp_project_defect *d, pp_err *err) {
   const char *bands = s->defects[i].bands ? s->defects[i].bands : s->bands;
   if (bands) return pp_bandsel_parse(bands, d->ds.wc.nbands, &d->lo, &d->hi, err);
@@ -123,6 +140,7 @@ pp_status pp_project_open(pp_ctx *ctx, const pp_project_setup *s, pp_project_res
   }
   for (int i = 0; i < r->ndefects; i++) {
     PP_CALL(pp_dataset_check_compatible(&r->bulk, &r->defects[i].ds, err));
+    if (s->bulk_sites) PP_CALL(take_bulk_sites(&r->bulk, &r->defects[i].ds, err));
     PP_CALL(choose_bands(s, i, &r->defects[i], err));
     PP_CALL(band_means(&r->defects[i], err));
   }

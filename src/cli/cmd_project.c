@@ -33,10 +33,7 @@ static const pp_optdef project_opts[] = {
     {"h5", "FILE", "write overlaps, projections (paw), energies, k-points (parallel HDF5)"},
     {"dry-run", NULL, "read headers and set up only; print the plan: layout, memory per rank per stage, "
                       "bytes read, work; refuse it if it exceeds --mem-per-rank"},
-    {"resume", NULL, "study with --h5: continue from its checkpoints (FILE.ckpt), refusing to start without them; "
-                     "rerunning the same command resumes too"},
-    {"max-seconds", "S", "study: stop cleanly (exit 3, resumable) before a defect that would end after S seconds; "
-                         "the job's end is also watched (SLURM_JOB_END_TIME), and SIGTERM / SIGUSR1"},
+    PP_CLI_STUDY_STOP_OPTDEFS,
     {"flip-spin", NULL, "project spin-up defect bands on spin-down bulk bands (and back)"},
     {"symprec", "A", "tolerance of each structure's symmetry when the runs' k-point sets differ (1e-5 Å)"},
     {"unfold", NULL, "unfold both runs to the full k-point mesh even when their k-point sets agree (a check)"},
@@ -138,13 +135,7 @@ static pp_status read_setup(const pp_args *a, project_cli *c, pp_err *err) {
   if (s->ipr) PP_CALL(pp_cli_grid_opts(a, &s->grid_opts, err));
   s->h5 = pp_args_get(a, "h5");
   s->dry_run = pp_args_has(a, "dry-run");
-  s->resume = pp_args_has(a, "resume");
-  if (s->resume && !(s->study && s->h5))
-    PP_FAIL(err, PP_ERR_ARG, "--resume continues a study (--defects) from the checkpoints of its --h5 file");
-  PP_CALL(pp_args_double(a, "max-seconds", &s->max_seconds, err));
-  if (s->max_seconds < 0) PP_FAIL(err, PP_ERR_ARG, "--max-seconds must be positive");
-  const char *end = getenv("SLURM_JOB_END_TIME");
-  if (end && *end) s->end_time = strtod(end, NULL);
+  PP_CALL(pp_cli_study_stop_opts(a, s, err));
   s->report = print_defect;
   s->report_arg = c;
   return PP_OK;
@@ -183,7 +174,7 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv) {
   PP_CALL(pp_outguard_check(ctx, project_opts, &a, err));
   if (a.npos != 0) PP_FAIL(err, PP_ERR_ARG, "project takes no positional argument ('%s')", a.pos[0]);
   project_cli c = {0};
-  pp_project_result r = {.lay = {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL}};
+  pp_project_result r = PP_PROJECT_RESULT_INIT;
   pp_status st = PP_OK;
   PP_TRY(pp_agree(read_setup(&a, &c, err), err, ctx->world));
   const char *json = pp_args_get(&a, "json");

@@ -82,6 +82,8 @@ static pp_status parse_entry(char *entry, const char *opt, pp_defect_list *l, pp
   return st;
 }
 
+static pp_status unique_labels(const pp_defect_list *out, const char *opt, int listed, pp_err *err);
+
 pp_status pp_defect_list_parse(const char *list, const char *opt, pp_defect_list *out, pp_err *err) {
   memset(out, 0, sizeof *out);
   char *buf = strdup(list);
@@ -93,11 +95,25 @@ pp_status pp_defect_list_parse(const char *list, const char *opt, pp_defect_list
   free(buf);
   PP_CALL(st);
   if (out->n == 0) PP_FAIL(err, PP_ERR_ARG, "--%s: no defect given (expected [LABEL=]PATH[@BANDS] ...)", opt);
+  return unique_labels(out, opt, 1, err);
+}
+
+pp_status pp_defect_list_paths(const char *const *paths, int n, const char *opt, pp_defect_list *out,
+                               pp_err *err) {
+  memset(out, 0, sizeof *out);
+  for (int i = 0; i < n; i++) PP_CALL(add(out, NULL, paths[i], NULL, err));
+  return unique_labels(out, opt, 0, err);
+}
+
+/* listed: from a --opt list, where labels can be given; else positional
+ * paths of command opt, labelled by their directories' names. */
+static pp_status unique_labels(const pp_defect_list *out, const char *opt, int listed, pp_err *err) {
   for (int i = 0; i < out->n; i++)
     for (int j = 0; j < i; j++)
       if (strcmp(out->v[i].label, out->v[j].label) == 0)
-        PP_FAIL(err, PP_ERR_ARG, "--%s: two defects labelled '%s' (%s and %s); give them labels, LABEL=PATH", opt,
-                out->v[i].label, out->v[j].path, out->v[i].path);
+        PP_FAIL(err, PP_ERR_ARG, "%s%s: two runs labelled '%s' (%s and %s); %s", listed ? "--" : "", opt,
+                out->v[i].label, out->v[j].path, out->v[i].path,
+                listed ? "give them labels, LABEL=PATH" : "labels are the directories' names: rename one");
   return PP_OK;
 }
 

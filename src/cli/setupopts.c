@@ -1,6 +1,7 @@
 /* setupopts.c — options into setup structs (see setupopts.h). */
 #include "pawproj/cli/setupopts.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 pp_status pp_cli_paw_opts(const pp_args *a, pp_paw_opts *o, pp_err *err) {
@@ -19,5 +20,16 @@ pp_status pp_cli_grid_opts(const pp_args *a, pp_grid_opts *o, pp_err *err) {
   PP_CALL(pp_args_double(a, "grid-factor", &o->factor, err));
   if (!(o->factor > 0) || o->factor > 64)
     PP_FAIL(err, PP_ERR_ARG, "--grid-factor %g: expected a number in (0, 64]", o->factor);
+  return PP_OK;
+}
+
+pp_status pp_cli_study_stop_opts(const pp_args *a, pp_project_setup *s, pp_err *err) {
+  s->resume = pp_args_has(a, "resume");
+  if (s->resume && !(s->study && s->h5))
+    PP_FAIL(err, PP_ERR_ARG, "--resume continues a study from the checkpoints of its --h5 file (none given)");
+  PP_CALL(pp_args_double(a, "max-seconds", &s->max_seconds, err));
+  if (s->max_seconds < 0) PP_FAIL(err, PP_ERR_ARG, "--max-seconds must be positive");
+  const char *end = getenv("SLURM_JOB_END_TIME");
+  if (end && *end) s->end_time = strtod(end, NULL);
   return PP_OK;
 }

@@ -98,6 +98,14 @@ with tempfile.TemporaryDirectory() as tmp:
             c.check(not bad and same_keys,
                     "study: group %s = the single run of %s, bit for bit (differs: %s)" % (glabel, label, bad))
     c.check(len(js["defects"]) == 3 and js["bulk_bytes_read"] > 0, "study: three defects, one bulk read")
+    # WSWQ (issue 13): <psi_i(bulk)|S|psi_j(relaxed)> = GPAW's grid <bulk m|relaxed n>, read back by
+    # pymatgen's WSWQ reader.
+    from pymatgen.io.vasp.outputs import WSWQ
+    stem = os.path.join(tmp, "W")
+    run(["wswq", "--ref", bulk, rel, "--datasets", bulk, "--bands", "1-%d" % nocc, "-o", stem], 2)
+    w = WSWQ.from_file(stem + ".relaxed").data[0]                       # (nk, i, j)
+    diff = np.abs(w - grid_matrix("relaxed")).max()
+    c.check(diff < tol, "wswq: <bulk i|S|relaxed j> = GPAW's AE grid overlaps to %.1e (tolerance %.1e)" % (diff, tol))
 with tempfile.TemporaryDirectory() as tmp:
     for label, d in (("bulk", bulk), ("vacancy", vac)):
         g = np.load(os.path.join(d, "gpaw_densities.npz"))

@@ -136,8 +136,8 @@ with tempfile.TemporaryDirectory() as tmp:
 
     dup = os.path.join(tmp, "other", "vacancy")
     shutil.copytree(VAC, dup)
-    refused("%s %s" % (VAC, dup), ["two defects labelled 'vacancy'"], "duplicate default labels")
-    refused("a=%s a=%s" % (VAC, BULK), ["two defects labelled 'a'"], "duplicate labels")
+    refused("%s %s" % (VAC, dup), ["two runs labelled 'vacancy'"], "duplicate default labels")
+    refused("a=%s a=%s" % (VAC, BULK), ["two runs labelled 'a'"], "duplicate labels")
     refused("x=%s" % os.path.join(SI8, "*", ""), ["label 'x' names one defect", "matches 2"], "label with a wildcard")
     refused(os.path.join(tmp, "nothing*"), ["matches no file"], "pattern matching nothing")
     refused("a/b=%s" % VAC, ["label 'a/b'"], "bad label characters")

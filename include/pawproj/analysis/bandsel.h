@@ -11,7 +11,7 @@
 int pp_range_parse(const char *text, long *first, long *last);
 
 /* Parses "N" or "N-M" (1-based, inclusive, as VASP counts) into the
- * 0-based half-open range [*lo, *hi) = [N-1, M). Fails with PP_ERR_ARG
+ * 0-based half-open range [*lo, *hi) = [N-1, M); "all" is every band. Fails with PP_ERR_ARG
  * (message naming --bands, the text and, when M > nbands, the band count)
  * if malformed or out of range; *lo, *hi are then unchanged. */
 pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi,

@@ -56,6 +56,16 @@ struct pp_project_defect;
 typedef pp_status (*pp_project_report)(void *arg, const struct pp_project_result *r,
                                        const struct pp_project_defect *d, pp_err *err);
 
+struct pp_stage;
+struct pp_wfset;
+/* Called on every rank inside a defect's overlap stage, while its overlaps
+ * exist: S is this rank's block (bulk->nlocal, nd, bulk->nb) of
+ * <bulk b0+m|defect lo+n> (overlap.h); sg the overlap stage, for the
+ * hook's own pools. Collective; the callee agrees on its status. */
+typedef pp_status (*pp_project_overlap_hook)(void *arg, struct pp_stage *sg, const struct pp_project_result *r,
+                                             const struct pp_project_defect *d, const struct pp_wfset *bulk,
+                                             const double _Complex *S, pp_err *err);
+
 /* What a run is asked (plain values; the strings are not copied). */
 typedef struct pp_project_setup {
   const char *bulk;       /* pristine run: directory or WAVECAR path */
@@ -65,6 +75,8 @@ typedef struct pp_project_setup {
   int paw;                /* 1: all-electron overlaps (method paw); 0: pseudo-wavefunctions only */
   pp_paw_opts paw_opts;   /* paw: datasets (NULL: from the first defect's directory), LREAL and projector grid */
   double match_tol;       /* Å, > 0: a bulk and a defect atom of one species closer than this are one site */
+  int bulk_sites;         /* 1: every defect run's atoms are put at the bulk's positions (same atoms required):
+                           * its projections then use the bulk's projectors, VASP's LWSWQ overlap S(Q0) */
   const char *bands;      /* defect bands "N" or "N-M" of defects without their own; NULL: the window below */
   double window;          /* eV: half-width of the default band window around the defect Fermi level */
   int flip_spin;          /* 1: defect spin s meets bulk spin 1 - s (spin-polarised runs only) */
@@ -81,6 +93,8 @@ typedef struct pp_project_setup {
   double end_time;        /* study: the job's end, s since the epoch (SLURM_JOB_END_TIME); 0: none */
   pp_project_report report; /* NULL: none */
   void *report_arg;
+  pp_project_overlap_hook on_overlaps; /* NULL: none (wswq writes its files here) */
+  void *overlaps_arg;
 } pp_project_setup;
 
 /* One defect's answer. The arrays are identical on every rank; nd = hi - lo.
@@ -129,6 +143,9 @@ typedef struct pp_project_result {
   double rss_min, rss_max;        /* peak resident memory per rank after the last overlap stage, MiB */
   pp_project_plan plan;           /* setup dry_run: the plan (no stage ran) */
 } pp_project_result;
+
+/* What a command initialises its result to (nothing owned yet). */
+#define PP_PROJECT_RESULT_INIT {.lay = PP_LAYOUT_NONE}
 
 /* Runs the computation into *r. Afterwards, whatever the status, r can be
  * given to pp_project_result_free. */

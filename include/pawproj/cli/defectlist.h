@@ -35,6 +35,10 @@ typedef struct pp_defect_list {
 /* Parses list into *out (zeroed first; give it to pp_defect_list_free
  * whatever the status). `opt` names the option in messages. */
 pp_status pp_defect_list_parse(const char *list, const char *opt, pp_defect_list *out, pp_err *err);
+/* The same from literal paths (no label, bands or wildcards: positional
+ * arguments, which the shell has expanded), with default labels. */
+pp_status pp_defect_list_paths(const char *const *paths, int n, const char *opt, pp_defect_list *out,
+                               pp_err *err);
 void pp_defect_list_free(pp_defect_list *l);
 
 #endif

@@ -16,7 +16,7 @@
  *   - an HDF5 or stem output names a stream (a device, a FIFO: outfile.h);
  *     --json may, and is then written in place.
  * The inputs of a run are its positional arguments and the values of
- * --bulk / --defect (a WAVECAR file, or a run directory) and of every run
+ * --bulk / --defect / --ref (a WAVECAR file, or a run directory) and of every run
  * of --defects (defectlist.h, wildcards expanded), with the files
  * pawproj may read beside them (WAVECAR*, CONTCAR, POSCAR, POTCAR, OUTCAR,
  * vasprun.xml, IBZKPT, KPOINTS, INCAR and PAW datasets: *.xml, *.xml.gz,

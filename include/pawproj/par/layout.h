@@ -27,6 +27,10 @@ typedef struct pp_layout {
   int nitems;      /* (spin, k) items in the run: nspin · nkpts */
 } pp_layout;
 
+/* A layout that owns no communicator yet: what a caller initialises one to
+ * so that pp_layout_free is safe on every path. */
+#define PP_LAYOUT_NONE {.kcomm = MPI_COMM_NULL, .xcomm = MPI_COMM_NULL}
+
 /* Chooses the grid. kgroups_request > 0 forces the number of k-point groups
  * (it must divide the rank count and not exceed the items); 0 picks the
  * divisor of the rank count that minimises the largest per-rank share

@@ -20,21 +20,25 @@ int pp_range_parse(const char *text, long *first, long *last) {
   return 1;
 }
 
-pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi,
-                           pp_err *err) {
+pp_status pp_bandsel_parse_named(const char *option, const char *run, const char *text, int nbands, int *lo, int *hi,
+                                 pp_err *err) {
   long a, b;
   if (strcmp(text, "all") == 0) {
     *lo = 0, *hi = nbands;
     return PP_OK;
   }
   if (!pp_range_parse(text, &a, &b))
-    PP_FAIL(err, PP_ERR_ARG, "--bands %s: expected N or N-M with 1 <= N <= M (1-based)", text);
+    PP_FAIL(err, PP_ERR_ARG, "%s %s: expected N or N-M with 1 <= N <= M (1-based)", option, text);
   if (b > nbands)
-    PP_FAIL(err, PP_ERR_ARG, "--bands %s: band %ld is out of range; the defect WAVECAR has %d bands",
-            text, b, nbands);
+    PP_FAIL(err, PP_ERR_ARG, "%s %s: band %ld is out of range; the %s WAVECAR has %d bands", option, text, b, run,
+            nbands);
   *lo = (int)a - 1;
   *hi = (int)b;
   return PP_OK;
+}
+
+pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi, pp_err *err) {
+  return pp_bandsel_parse_named("--bands", "defect", text, nbands, lo, hi, err);
 }
 
 void pp_bandsel_window(const pp_wavecar *wc, double halfwidth, int *lo, int *hi) {

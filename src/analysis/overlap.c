@@ -36,7 +36,7 @@ static pp_status gather_defect(const pp_layout *lay, const pp_wfset *def, int j,
   int *displs = counts + lay->nbranks;
   for (int r = 0; r < lay->nbranks; r++) {
     int b0, nb;
-    pp_layout_slice(nd, lay->nbranks, r, &b0, &nb);
+    pp_layout_bands(lay, nd, r, &b0, &nb);
     counts[r] = (int)((int64_t)nb * ld);
     displs[r] = (int)((int64_t)b0 * ld);
   }

@@ -20,21 +20,20 @@ static size_t read_need(const pp_layout *lay, const pp_dataset *ds, int lo, int 
   return n;
 }
 
-/* The slice and the read stage's buffers. */
-static size_t run_need(const pp_layout *lay, const pp_dataset *ds, int lo, int hi) {
+size_t pp_project_run_need(const pp_layout *lay, const pp_dataset *ds, int lo, int hi) {
   size_t n = pp_wfset_need(lay, &ds->wc, lo, hi);
   if (ds->unfold) n += pp_wfset_unfold_io_need(lay, &ds->wc, ds->unfold, lo, hi);
   return n;
 }
 
 size_t pp_project_bulk_need(const pp_project_result *r) {
-  return run_need(&r->lay, &r->bulk, 0, r->bulk.wc.nbands);
+  return pp_project_run_need(&r->lay, &r->bulk, 0, r->bulk.wc.nbands);
 }
 
 size_t pp_project_defect_need(const pp_project_result *r, const pp_project_defect *d) {
   const pp_wavecar *bwc = &r->bulk.wc;
   const int nd = d->hi - d->lo;
-  return run_need(&r->lay, &d->ds, d->lo, d->hi) + (size_t)nd * 16 * (size_t)bwc->npw[0] * bwc->nspinor;
+  return pp_project_run_need(&r->lay, &d->ds, d->lo, d->hi) + (size_t)nd * 16 * (size_t)bwc->npw[0] * bwc->nspinor;
 }
 
 /* Bytes of the stage "defect" of d on this rank, and its reads and flops:
@@ -61,7 +60,7 @@ static pp_status defect_plan(const pp_project_setup *s, const pp_project_result 
   }
   /* The read buffer is gone before the IPR and overlap stages begin. */
   const size_t rd = read_need(&r->lay, &d->ds, d->lo, d->hi), after = ovl > ipr ? ovl : ipr;
-  *bytes = (double)(run_need(&r->lay, &d->ds, d->lo, d->hi) - rd) + (double)(rd > after ? rd : after);
+  *bytes = (double)(pp_project_run_need(&r->lay, &d->ds, d->lo, d->hi) - rd) + (double)(rd > after ? rd : after);
   *read = 0;
   *flops = 0;
   for (int j = 0; j < bulk->nlocal; j++) {

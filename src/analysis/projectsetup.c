@@ -93,7 +93,9 @@ static pp_status open_defect(pp_ctx *ctx, const pp_project_setup *s, int i, pp_p
   const pp_project_target *t = &s->defects[i];
   char label[128];
   d->label = t->label ? t->label : "defect";
-  snprintf(label, sizeof label, t->label ? "defect %s" : "defect", t->label);
+  const char *side = s->names[1] ? s->names[1] : "defect";
+  if (t->label) snprintf(label, sizeof label, "%s %s", side, t->label);
+  else snprintf(label, sizeof label, "%s", side);
   return pp_dataset_open(label, t->dir, s->variant, 1, ctx->world, &d->ds, err);
 }
 
@@ -123,7 +125,7 @@ static pp_status choose_bands(const pp_project_setup *s, int i, pp_project_defec
 
 pp_status pp_project_open(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
   if (s->ndefects < 1) PP_FAIL(err, PP_ERR_ARG, "project needs at least one defect run");
-  PP_CALL(pp_dataset_open("bulk", s->bulk, s->variant, 1, ctx->world, &r->bulk, err));
+  PP_CALL(pp_dataset_open(s->names[0] ? s->names[0] : "bulk", s->bulk, s->variant, 1, ctx->world, &r->bulk, err));
   r->defects = calloc((size_t)s->ndefects, sizeof *r->defects);
   if (!r->defects) PP_FAIL(err, PP_ERR_NOMEM, "out of memory (%d defects)", s->ndefects);
   for (int i = 0; i < s->ndefects; i++) {

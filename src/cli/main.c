@@ -23,7 +23,8 @@ static const struct {
     {"norms", pp_cmd_norms, "pseudo and all-electron norms: does a PAW dataset fit a WAVECAR?"},
     {"density", pp_cmd_density, "all-electron (or pseudo) valence / band density: VASP, cube, HDF5"},
     {"state", pp_cmd_state, "one state in real space (all-electron or pseudo): VASP, cube, HDF5"},
-    {"wswq", pp_cmd_wswq, "VASP's WSWQ files <psi_i(Q)|S|psi_j(Q0)> for displaced geometries"},
+    {"overlap", pp_cmd_overlap, "full overlap matrices <bra m|ket n> on ScaLAPACK, subspace angles, band matching"},
+    {"wswq", pp_cmd_wswq, "VASP's WSWQ files <psi_i(Q0)|S|psi_j(Q)> for displaced geometries"},
     {"dump", pp_cmd_dump, "per-band coefficient facts, for cross-checking readers"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
@@ -104,7 +105,7 @@ static pp_status dispatch(pp_ctx *ctx, int argc, char **argv) {
       st = commands[i].fn(ctx, n, merged);
       goto done;
     }
-  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, norms, state, density, wswq, dump; see pawproj --help)", command);
+  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, overlap, norms, state, density, wswq, dump; see pawproj --help)", command);
 done:
   free(merged);
   free(fileargv);

@@ -23,7 +23,8 @@ static const struct {
 } path_options[] = {
     {"json", ROLE_OUT, 1},     {"h5", ROLE_OUT, 0},        {"output", ROLE_OUT_STEM, 0},
     {"bulk", ROLE_IN_RUN, 0},  {"defect", ROLE_IN_RUN, 0}, {"datasets", ROLE_IN_DATASETS, 0},
-    {"defects", ROLE_IN_RUNS, 0}, {"ref", ROLE_IN_RUN, 0},
+    {"defects", ROLE_IN_RUNS, 0}, {"ref", ROLE_IN_RUN, 0},  {"bra", ROLE_IN_RUN, 0},
+    {"ket", ROLE_IN_RUN, 0},
 };
 #define NPATH_OPTIONS (int)(sizeof path_options / sizeof path_options[0])
 

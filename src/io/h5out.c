@@ -129,6 +129,58 @@ pp_status pp_h5_write_double_blocks(pp_h5 *h, const char *name, const hsize_t di
   return write_blocks(h, name, H5T_NATIVE_DOUBLE, dims, nblocks, start, count, buf, &dummy, units, err);
 }
 
+/* This rank's part of one cyclic dimension as at most two regular
+ * patterns (start, stride, count, block): the whole blocks, the last
+ * partial one; returns how many, and the indices they hold in *nmine. */
+static int cyclic_runs(const pp_h5_cyclic *c, hsize_t run[2][4], hsize_t *nmine) {
+  const hsize_t full = c->n / c->block, nblocks = (c->n + c->block - 1) / c->block;
+  int k = 0;
+  *nmine = 0;
+  if (full > (hsize_t)c->me) {
+    const hsize_t cnt = (full - (hsize_t)c->me - 1) / (hsize_t)c->nproc + 1;
+    run[k][0] = (hsize_t)c->me * c->block, run[k][1] = (hsize_t)c->nproc * c->block, run[k][2] = cnt;
+    run[k][3] = c->block;
+    *nmine += cnt * c->block, k++;
+  }
+  if (nblocks > full && (nblocks - 1) % (hsize_t)c->nproc == (hsize_t)c->me) {
+    run[k][0] = full * c->block, run[k][1] = 1, run[k][2] = 1, run[k][3] = c->n - full * c->block;
+    *nmine += run[k][3], k++;
+  }
+  return k;
+}
+
+pp_status pp_h5_write_complex_cyclic(pp_h5 *h, const char *name, hsize_t d0, hsize_t d1, int nitem,
+                                     const hsize_t (*lead)[2], const pp_h5_cyclic cy[2], const double complex *buf,
+                                     const char *units, pp_err *err) {
+  static const double complex dummy = 0;
+  const hsize_t dims[4] = {d0, d1, cy[0].n, cy[1].n};
+  hsize_t r2[2][4], r3[2][4], n2, n3;
+  const int k2 = cyclic_runs(&cy[0], r2, &n2), k3 = cyclic_runs(&cy[1], r3, &n3);
+  const hsize_t total = n2 * n3 * (hsize_t)nitem, one = 1;
+  hid_t fs = H5Screate_simple(4, dims, NULL);
+  const int exists = H5Lexists(h->file, name, H5P_DEFAULT) > 0;
+  hid_t ds = exists ? H5Dopen2(h->file, name, H5P_DEFAULT)
+                    : H5Dcreate2(h->file, name, h->ctype, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (ds < 0) {
+    H5Sclose(fs);
+    PP_FAIL(err, PP_ERR_IO, "%s: cannot create dataset %s", h->partial, name);
+  }
+  hid_t ms = H5Screate_simple(1, total ? &total : &one, NULL);
+  H5Sselect_none(fs);
+  if (total == 0) H5Sselect_none(ms);
+  for (int j = 0; total && j < nitem; j++)
+    for (int a = 0; a < k2; a++)
+      for (int b = 0; b < k3; b++) {
+        const hsize_t start[4] = {lead[j][0], lead[j][1], r2[a][0], r3[b][0]};
+        const hsize_t stride[4] = {1, 1, r2[a][1], r3[b][1]};
+        const hsize_t count[4] = {1, 1, r2[a][2], r3[b][2]};
+        const hsize_t block[4] = {1, 1, r2[a][3], r3[b][3]};
+        H5Sselect_hyperslab(fs, H5S_SELECT_OR, start, stride, count, block);
+      }
+  return write_collective(h, name, ds, h->ctype, ms, fs, total ? (const void *)buf : (const void *)&dummy,
+                          exists ? NULL : units, err);
+}
+
 int pp_h5_library_close(void) {
   if (H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE) > 0) return 1;
   H5close();

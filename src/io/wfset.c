@@ -31,7 +31,7 @@ static int count_local(const pp_layout *lay) {
 size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
                      int hi) {
   int b0, nb;
-  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &b0, &nb);
+  pp_layout_bands(lay, hi - lo, lay->brank, &b0, &nb);
   size_t bytes = 0;
   for (int i = 0; i < lay->nitems; i++)
     if (pp_layout_owns_item(lay, i))
@@ -42,13 +42,13 @@ size_t pp_wfset_need(const pp_layout *lay, const pp_wavecar *wc, int lo,
 
 size_t pp_wfset_io_need(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi) {
   int b0, nb;
-  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &b0, &nb);
+  pp_layout_bands(lay, hi - lo, lay->brank, &b0, &nb);
   return io_bytes(wc, nb);
 }
 
 size_t pp_wfset_scan_need(const pp_layout *lay, const pp_wavecar *wc, int lo, int hi) {
   int b0, nb;
-  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &b0, &nb);
+  pp_layout_bands(lay, hi - lo, lay->brank, &b0, &nb);
   if (nb <= 0 || count_local(lay) == 0) return 0; /* scan_local allocates nothing */
   return SCAN_PIECE + (size_t)(SCAN_PIECE / (size_t)wc->coef_bytes) * 16;
 }
@@ -105,7 +105,7 @@ pp_status pp_wfset_begin(const pp_layout *lay, const pp_wavecar *wc, int lo, int
   set->lo = lo;
   set->hi = hi;
   int off, nb;
-  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &off, &nb);
+  pp_layout_bands(lay, hi - lo, lay->brank, &off, &nb);
   set->b0 = lo + off;
   set->nb = nb;
   return PP_OK;
@@ -164,7 +164,7 @@ pp_status pp_wfset_scan(const pp_layout *lay, const pp_wavecar *wc, int lo, int 
                         pp_pool *io_pool, const char *progress, pp_wfset_visit visit, void *arg,
                         double *bytes_read, pp_err *err) {
   int off, nb;
-  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &off, &nb);
+  pp_layout_bands(lay, hi - lo, lay->brank, &off, &nb);
   *bytes_read = 0;
   pp_status st = scan_local(lay, wc, lo + off, nb, io_pool, progress, visit, arg, bytes_read, err);
   return pp_agree(st, err, lay->world);

@@ -126,7 +126,7 @@ static int64_t max_src_npw(const pp_layout *lay, const pp_wavecar *view, const p
 
 size_t pp_wfset_unfold_io_need(const pp_layout *lay, const pp_wavecar *view, const pp_unfold *uf, int lo, int hi) {
   int b0, nb;
-  pp_layout_slice(hi - lo, lay->nbranks, lay->brank, &b0, &nb);
+  pp_layout_bands(lay, hi - lo, lay->brank, &b0, &nb);
   const size_t npw = (size_t)max_src_npw(lay, view, uf);
   /* records + source slice + two G lists + the map (index and phase) */
   return rec_bytes(&uf->file, nb) + (size_t)(nb > 0 ? nb : 0) * npw * 16 + npw * (2 * sizeof(int[3]) + 24) + 256;

@@ -7,6 +7,16 @@ void pp_layout_slice(int n, int p, int r, int *b0, int *nb) {
   *b0 = r * base + (r < rem ? r : rem);
 }
 
+void pp_layout_bands(const pp_layout *lay, int n, int r, int *b0, int *nb) {
+  if (!lay->blocked) {
+    pp_layout_slice(n, lay->nbranks, r, b0, nb);
+    return;
+  }
+  const int block = n > 0 ? (n + lay->nbranks - 1) / lay->nbranks : 1;
+  *b0 = r * block < n ? r * block : n;
+  *nb = n - *b0 < block ? n - *b0 : block;
+}
+
 /* Largest per-rank share of (item, band) pairs with g k-point groups. */
 static long share(int nitems, int nbands, int size, int g) {
   const long items = (nitems + g - 1) / g, ranks = size / g;
@@ -20,6 +30,7 @@ pp_status pp_layout_create(MPI_Comm world, int nitems, int nbands,
   MPI_Comm_rank(world, &lay->rank);
   MPI_Comm_size(world, &lay->size);
   lay->nitems = nitems;
+  lay->blocked = 0;
   int g = kgroups_request;
   if (g > 0) {
     if (lay->size % g != 0)

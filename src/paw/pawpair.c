@@ -212,32 +212,40 @@ size_t pp_pawpair_scratch_bytes(const pp_pawpair *pp, const pp_wavecar *wc, int 
   return x + pp_kplan_bytes(&pp->paw, wc, k, pp->nonlyb + pp->nonlyd > 0);
 }
 
+pp_status pp_pawpair_sides(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb, int nbl,
+                           const double complex *Cd, int nd, int64_t ld, double complex **XB, double complex **XD,
+                           double complex *PB, double complex *PD, pp_pool *scratch, pp_err *err) {
+  const size_t row = sizeof(double complex) * (size_t)wc->nspinor * pp->ncol;
+  double complex *XD0 = NULL;
+  pp_kplan kp = {0};
+  pp_status st = PP_OK;
+  PP_TRY(pp_pool_alloc(scratch, ((size_t)nbl + 1) * row, (void **)XB, err));
+  PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)XD, err));
+  /* One plan for both sides: same k-point, same G list and tables. */
+  PP_TRY(pp_kplan_create(&pp->paw, wc, k, scratch, &kp, err));
+  PP_TRY(pp_kplan_project_sites(&kp, pp->bside, pp->nsites, Cb, nbl, ld, *XB, 0, pp->ncol, pp->rs_bulk, err));
+  PP_TRY(pp_kplan_project_sites(&kp, pp->dside, pp->nsites, Cd, nd, ld, *XD, 0, pp->ncol, pp->rs_defect, err));
+  extract(pp, wc->nspinor, *XB, nbl, *XD, nd, PB, PD);
+  if (pp->pairs.n > 0) {
+    PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)&XD0, err));
+    memcpy(XD0, *XD, row * (size_t)nd);
+  }
+  apply_q(pp, wc->nspinor, *XD, nd);
+  if (pp->pairs.n > 0) PP_TRY(add_pairs(pp, wc->kfrac[k], wc->nspinor, XD0, *XD, nd, err));
+done:
+  pp_kplan_free(&kp);
+  return st;
+}
+
 pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb,
                          int nbl, const double complex *Cd, int nd, int64_t ld, double complex *S,
                          double complex *PB, double complex *PD, pp_pool *scratch, pp_err *err) {
   const int ldx = wc->nspinor * pp->ncol;
-  const size_t row = sizeof(double complex) * (size_t)ldx;
-  double complex *XB, *XD, *XD0 = NULL;
-  pp_kplan kp = {0};
-  pp_status st = PP_OK;
-  PP_TRY(pp_pool_alloc(scratch, ((size_t)nbl + 1) * row, (void **)&XB, err));
-  PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)&XD, err));
-  /* One plan for both sides: same k-point, same G list and tables. */
-  PP_TRY(pp_kplan_create(&pp->paw, wc, k, scratch, &kp, err));
-  PP_TRY(pp_kplan_project_sites(&kp, pp->bside, pp->nsites, Cb, nbl, ld, XB, 0, pp->ncol, pp->rs_bulk, err));
-  PP_TRY(pp_kplan_project_sites(&kp, pp->dside, pp->nsites, Cd, nd, ld, XD, 0, pp->ncol, pp->rs_defect, err));
-  extract(pp, wc->nspinor, XB, nbl, XD, nd, PB, PD);
-  if (pp->pairs.n > 0) {
-    PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)&XD0, err));
-    memcpy(XD0, XD, row * (size_t)nd);
-  }
-  apply_q(pp, wc->nspinor, XD, nd);
-  if (pp->pairs.n > 0) PP_TRY(add_pairs(pp, wc->kfrac[k], wc->nspinor, XD0, XD, nd, err));
+  double complex *XB, *XD;
+  PP_CALL(pp_pawpair_sides(pp, wc, k, Cb, nbl, Cd, nd, ld, &XB, &XD, PB, PD, scratch, err));
   if (nbl > 0 && nd > 0) {
     const double complex one = 1;
     zgemm_("C", "N", &nbl, &nd, &ldx, &one, XB, &ldx, XD, &ldx, &one, S, &nbl);
   }
-done:
-  pp_kplan_free(&kp);
-  return st;
+  return PP_OK;
 }

@@ -106,6 +106,14 @@ with tempfile.TemporaryDirectory() as tmp:
     w = WSWQ.from_file(stem + ".relaxed").data[0]                       # (nk, i, j)
     diff = np.abs(w - grid_matrix("relaxed")).max()
     c.check(diff < tol, "wswq: <bulk i|S|relaxed j> = GPAW's AE grid overlaps to %.1e (tolerance %.1e)" % (diff, tol))
+    # overlap (issue 13): the full matrix on a 1 x 2 BLACS grid, pair terms of the moved neighbours included.
+    h5 = os.path.join(tmp, "full.h5")
+    run(["overlap", "--bra", bulk, "--ket", rel, "--datasets", bulk, "--bands-bra", "1-%d" % nocc, "--bands-ket",
+         "1-%d" % nocc, "--blacs", "1x2", "--h5", h5], 2)
+    with h5py.File(h5, "r") as f:
+        full = f["overlaps"][()][0]                                     # (nk, relaxed n, bulk m)
+    diff = np.abs(np.transpose(full, (0, 2, 1)) - grid_matrix("relaxed")).max()
+    c.check(diff < tol, "overlap: <bulk m|relaxed n> = GPAW's AE grid overlaps to %.1e (tolerance %.1e)" % (diff, tol))
 with tempfile.TemporaryDirectory() as tmp:
     for label, d in (("bulk", bulk), ("vacancy", vac)):
         g = np.load(os.path.join(d, "gpaw_densities.npz"))

@@ -17,6 +17,10 @@ int pp_range_parse(const char *text, long *first, long *last);
 pp_status pp_bandsel_parse(const char *text, int nbands, int *lo, int *hi,
                            pp_err *err);
 
+/* pp_bandsel_parse with the option and the run its message names. */
+pp_status pp_bandsel_parse_named(const char *option, const char *run, const char *text, int nbands, int *lo, int *hi,
+                                 pp_err *err);
+
 /* Default window, 0-based half-open [*lo, *hi): every band with an
  * eigenvalue (any spin, k) within ±halfwidth eV of the Fermi level (bound
  * included), always including, at every (spin, k), the highest band with

@@ -19,6 +19,10 @@
  * (stage "project"), and one defect's slice and overlap buffers (stage
  * "defect"). */
 size_t pp_project_bulk_need(const pp_project_result *r);
+
+/* Bytes of one run's slice [lo, hi) under lay and of the buffers reading
+ * it takes (with the unfolding of a symmetry-reduced run). */
+size_t pp_project_run_need(const pp_layout *lay, const pp_dataset *ds, int lo, int hi);
 size_t pp_project_defect_need(const pp_project_result *r, const pp_project_defect *d);
 
 /* Fills r->plan. */

@@ -70,6 +70,7 @@ typedef pp_status (*pp_project_overlap_hook)(void *arg, struct pp_stage *sg, con
 typedef struct pp_project_setup {
   const char *bulk;       /* pristine run: directory or WAVECAR path */
   const pp_project_target *defects; /* (ndefects) */
+  const char *names[2];   /* what messages call the two sides; NULL: "bulk", "defect" (overlap: "bra", "ket") */
   int ndefects;           /* >= 1 */
   int study;              /* 1: a study (HDF5 groups per defect); 0: one defect, the single-run layout */
   int paw;                /* 1: all-electron overlaps (method paw); 0: pseudo-wavefunctions only */

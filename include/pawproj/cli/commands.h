@@ -13,5 +13,6 @@ pp_status pp_cmd_project(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_density(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_wswq(pp_ctx *ctx, int argc, char **argv);
+pp_status pp_cmd_overlap(pp_ctx *ctx, int argc, char **argv);
 
 #endif

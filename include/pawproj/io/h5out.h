@@ -54,6 +54,26 @@ pp_status pp_h5_write_double_blocks(pp_h5 *h, const char *name, const hsize_t di
                                     const hsize_t (*start)[4], const hsize_t count[4], const double *buf,
                                     const char *units, pp_err *err);
 
+/* One block-cyclic dimension of length n: this rank's indices i are those
+ * with (i / block) % nproc == me, in increasing order. */
+typedef struct pp_h5_cyclic {
+  hsize_t n, block;
+  int nproc, me;
+} pp_h5_cyclic;
+
+/* A 4-D complex dataset dims = (d0, d1, cy[0].n, cy[1].n) whose last two
+ * dimensions are block-cyclic over the ranks (a ScaLAPACK matrix per
+ * (d0, d1) entry, stored transposed: dims 2 and 3 are its columns and
+ * rows). This rank holds nitem entries, at lead[j] (increasing), each
+ * its own indices of dims 2 × 3, row-major, one after the other in buf
+ * (a column-major local array whose leading dimension is its row count).
+ * One collective write; the dataset is made by the first call with the
+ * name, later calls add their entries to it (one (d0, d1) entry per rank
+ * and call keeps the buffers small). */
+pp_status pp_h5_write_complex_cyclic(pp_h5 *h, const char *name, hsize_t d0, hsize_t d1, int nitem,
+                                     const hsize_t (*lead)[2], const pp_h5_cyclic cy[2], const double complex *buf,
+                                     const char *units, pp_err *err);
+
 /* Closes; ok = 1 renames the partial file into place, 0 removes it. */
 pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err);
 

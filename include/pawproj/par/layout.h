@@ -25,6 +25,9 @@ typedef struct pp_layout {
   int nbranks;     /* ranks per group */
   int brank;       /* my rank inside the group */
   int nitems;      /* (spin, k) items in the run: nspin · nkpts */
+  int blocked;     /* 0: band slices as even as possible (pp_layout_slice); 1: ScaLAPACK's block
+                    * distribution, ceil(n / nbranks) bands per rank, the last ranks fewer or none
+                    * (pp_layout_bands), so a slice is a column block of a 1 × nbranks BLACS grid */
 } pp_layout;
 
 /* A layout that owns no communicator yet: what a caller initialises one to
@@ -54,5 +57,9 @@ static inline int pp_layout_item_group(const pp_layout *lay, int item) {
 
 /* Contiguous slice [*b0, *b0 + *nb) of n bands for group rank r of p. */
 void pp_layout_slice(int n, int p, int r, int *b0, int *nb);
+
+/* The slice of n bands that group rank r holds under lay (lay->blocked
+ * decides how they are cut). */
+void pp_layout_bands(const pp_layout *lay, int n, int r, int *b0, int *nb);
 
 #endif

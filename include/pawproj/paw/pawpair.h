@@ -70,6 +70,16 @@ pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k,
                          int64_t ld, double complex *S, double complex *PB, double complex *PD,
                          pp_pool *scratch, pp_err *err);
 
+/* The two sides pp_pawpair_add multiplies, for a caller that forms the
+ * product itself (a distributed one): *XB (nbl, ldx) and *XD (nd, ldx),
+ * ldx = nspinor·ncol, row-major, i.e. one column of a column-major
+ * ldx × nbl (ldx × nd) matrix per band, with the PAW terms = X_B^H X_D.
+ * Both and the rest of the call's buffers come from scratch; PB, PD as
+ * for pp_pawpair_add. */
+pp_status pp_pawpair_sides(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb, int nbl,
+                           const double complex *Cd, int nd, int64_t ld, double complex **XB, double complex **XD,
+                           double complex *PB, double complex *PD, pp_pool *scratch, pp_err *err);
+
 /* The most pp_pawpair_add takes from its scratch pool (the caller releases
  * it after the call): the site projections of both sides, the k-point's
  * projection plan (projector.h). */

@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""Benchmark of `pawproj overlap` (issue 13): the pzgemm throughput of the
+full overlap matrix against the ZGEMM peak of the same machine and shape,
+and the per-rank memory of the matrix on 1, 2 and 4 ranks.
+
+Usage:  overlap_bench.py [--bands 2000] [--atoms 64] [--encut 300]
+                         [--workdir DIR] [--pawproj PATH] [--json FILE]
+
+Data: one synthetic WAVECAR (make_synthetic.py: Si, Gamma only, --bands
+bands) used as bra and ket (method pseudo: the plane-wave product is the
+whole cost; the PAW sides add ncol << npw rows). For each rank count R:
+`mpirun -n R pawproj overlap --bra D --ket D --method pseudo --svd
+--mem-report` on a near-square BLACS grid, its "pzgemm: ... GFLOP in ... s"
+line and the pool "matrix" of its memory report (the matrices S on both
+grids, the SVD's copy and work space). The peak: zgemm_peak.c on R ranks,
+each multiplying A^H B of the shape one rank has in the overlap
+(m = bands, n = bands / R, k = npw). Markdown table on stdout, all numbers
+in the JSON file.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+
+def env():
+    e = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", OMPI_ALLOW_RUN_AS_ROOT="1",
+             OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    return e
+
+
+def mpirun(n, args):
+    return ["mpirun", "--oversubscribe", "-n", str(n)] + args
+
+
+def to_bytes(value, unit):
+    return float(value) * {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}[unit]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bands", type=int, default=2000)
+    ap.add_argument("--atoms", type=int, default=64)
+    ap.add_argument("--encut", type=float, default=300.0)
+    ap.add_argument("--ranks", default="1,2,4")
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--pawproj", default=os.path.join(REPO, "build", "src", "pawproj"))
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    work = args.workdir or tempfile.mkdtemp(prefix="pawproj-ovl-bench-")
+    data = os.path.join(work, "data")
+    if not os.path.isfile(os.path.join(data, "WAVECAR")):
+        subprocess.run([sys.executable, os.path.join(HERE, "make_synthetic.py"), data, "--atoms", str(args.atoms),
+                        "--bands", str(args.bands), "--encut", str(args.encut), "--kpoints", "1", "--quiet"],
+                       check=True)
+    syn = json.load(open(os.path.join(data, "synthetic.json")))
+    npw = syn.get("npw", syn.get("npw_per_kpoint", [0]))
+    npw = npw[0] if isinstance(npw, list) else npw
+    peak_tool = os.path.join(work, "zgemm_peak")
+    subprocess.run(["mpicc", "-O2", "-std=c17", os.path.join(HERE, "zgemm_peak.c"), "-o", peak_tool, "-lopenblas"],
+                   check=True)
+    rows = []
+    for n in [int(x) for x in args.ranks.split(",")]:
+        p = subprocess.run(mpirun(n, [args.pawproj, "overlap", "--bra", data, "--ket", data, "--method", "pseudo",
+                                      "--svd", "--mem-report"]), capture_output=True, text=True, env=env())
+        if p.returncode != 0:
+            sys.exit("pawproj overlap on %d ranks failed:\n%s" % (n, p.stderr[-2000:]))
+        out = p.stdout + p.stderr
+        g = re.search(r"pzgemm: ([0-9.e+-]+) GFLOP in ([0-9.]+) s", out)
+        mem = re.search(r"ovlmatrix\s+matrix\s+([0-9.]+) (B|KiB|MiB|GiB)\s+([0-9.]+) (B|KiB|MiB|GiB)\s+"
+                        r"([0-9.]+) (B|KiB|MiB|GiB)", out)
+        wall = re.search(r"stage ovlmatrix\s+([0-9.]+) s", out)
+        grid = re.search(r"(\d+) × (\d+) BLACS grid", out)
+        q = subprocess.run(mpirun(n, [peak_tool, "--m", str(args.bands), "--n", str(-(-args.bands // n)), "--k",
+                                      str(npw), "--reps", "3", "--trans", "C", "--label", "overlap"]),
+                           capture_output=True, text=True, env=env())
+        pk = re.search(r"gflops=([0-9.]+)", q.stdout)
+        gflop, secs = float(g.group(1)), float(g.group(2))
+        row = {"ranks": n, "grid": "%sx%s" % grid.groups() if grid else "?", "gflop": gflop, "pzgemm_s": secs,
+               "pzgemm_gflops": gflop / secs, "zgemm_peak_gflops": float(pk.group(1)) if pk else None,
+               "matrix_bytes_max": to_bytes(mem.group(5), mem.group(6)) if mem else None,
+               "stage_s": float(wall.group(1)) if wall else None}
+        row["fraction_of_peak"] = row["pzgemm_gflops"] / row["zgemm_peak_gflops"] if pk else None
+        rows.append(row)
+        print("[bench] %d rank(s): %.1f GFLOP/s = %.0f %% of ZGEMM peak %.1f; matrix %.1f MiB per rank"
+              % (n, row["pzgemm_gflops"], 100 * (row["fraction_of_peak"] or 0), row["zgemm_peak_gflops"] or 0,
+                 (row["matrix_bytes_max"] or 0) / 2**20), file=sys.stderr)
+    print("| ranks | BLACS grid | pzgemm GFLOP/s | ZGEMM peak GFLOP/s (same shape per rank) | fraction | matrix memory "
+          "per rank | stage time |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print("| %d | %s | %.1f | %.1f | %.0f %% | %.1f MiB | %.1f s |"
+              % (r["ranks"], r["grid"], r["pzgemm_gflops"], r["zgemm_peak_gflops"] or 0,
+                 100 * (r["fraction_of_peak"] or 0), (r["matrix_bytes_max"] or 0) / 2**20, r["stage_s"] or 0))
+    if args.json:
+        json.dump({"bands": args.bands, "atoms": args.atoms, "encut": args.encut, "npw": npw, "rows": rows},
+                  open(args.json, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,438 @@
+/* ovlmatrix.c — full overlap matrices on ScaLAPACK (see ovlmatrix.h). */
+#include "pawproj/analysis/ovlmatrix.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawproj/analysis/bandsel.h"
+#include "pawproj/analysis/projectplan.h"
+#include "pawproj/analysis/projectsetup.h"
+#include "pawproj/core/agree.h"
+#include "pawproj/core/stage.h"
+#include "pawproj/io/h5out.h"
+#include "pawproj/io/wfset.h"
+#include "pawproj/io/wfunfold.h"
+#include "pawproj/par/blacs.h"
+
+#define LEVEL_EV 1e-3
+
+/* Everything one run of the stage uses. */
+typedef struct mx {
+  const pp_ovlmatrix_setup *s;
+  pp_ovlmatrix_result *r;
+  pp_project_defect *ket;       /* r->pr.defects[0] */
+  pp_blacs g1, g2;              /* 1 × P (the coefficients), nprow × npcol (S) */
+  pp_wfset bra, kset;
+  int nbra, nket;
+  double complex *C1, *C2, *W;  /* S on g1, on g2, the SVD's copy */
+  double complex *work;
+  double *rwork, *cand, *lev;
+  int lwork;
+  pp_h5 h5;
+  int h5_open;
+} mx;
+
+static int ceil_div(int a, int b) { return b > 0 ? (a + b - 1) / b : 0; }
+
+static pp_status read_run(const pp_layout *lay, const pp_dataset *ds, int lo, int hi, pp_pool *wf, pp_pool *io,
+                          const char *progress, pp_wfset *set, pp_err *err) {
+  if (ds->unfold) return pp_wfset_read_unfolded(lay, &ds->wc, ds->unfold, lo, hi, 0, wf, io, progress, set, err);
+  return pp_wfset_read(lay, &ds->wc, lo, hi, 0, wf, io, progress, set, err);
+}
+
+/* The two descriptors of S; the block of g2 square, at most 32, and small
+ * enough that every process row and column holds some of S. */
+static pp_status describe_s(mx *m, pp_bcmat *c1, pp_bcmat *c2, pp_err *err) {
+  const int P = m->r->pr.lay.nbranks;
+  int b = 32;
+  if (ceil_div(m->nbra, m->g2.nprow) < b) b = ceil_div(m->nbra, m->g2.nprow);
+  if (ceil_div(m->nket, m->g2.npcol) < b) b = ceil_div(m->nket, m->g2.npcol);
+  if (b < 1) b = 1;
+  m->r->block = b;
+  PP_CALL(pp_bcmat_init(&m->g1, m->nbra, m->nket, m->nbra, ceil_div(m->nket, P), 0, c1, err));
+  return pp_bcmat_init(&m->g2, m->nbra, m->nket, b, b, 0, c2, err);
+}
+
+/* Bytes of this rank's matrices and their work space (pzgesvd's asked). */
+static pp_status matrix_need(mx *m, size_t *bytes, pp_err *err) {
+  pp_bcmat c1, c2;
+  PP_CALL(describe_s(m, &c1, &c2, err));
+  size_t n = (pp_bcmat_elems(&c1) + 2 * pp_bcmat_elems(&c2)) * sizeof(double complex);
+  const int nbig = m->nbra > m->nket ? m->nbra : m->nket, P = m->r->pr.lay.nbranks;
+  n += (size_t)m->nbra * P * 3 * sizeof(double) + (size_t)m->nbra * sizeof(double) + 256;
+  m->lwork = 0;
+  if (m->s->svd) {
+    const int one = 1, query = -1;
+    int info = 0;
+    double complex wq = 0;
+    double rq = 0, sq = 0;
+    pzgesvd_("N", "N", &m->nbra, &m->nket, &wq, &one, &one, c2.desc, &sq, &wq, &one, &one, c2.desc, &wq, &one, &one,
+             c2.desc, &wq, &query, &rq, &info);
+    if (info != 0) PP_FAIL(err, PP_ERR_INTERNAL, "pzgesvd workspace query: info %d", info);
+    m->lwork = (int)creal(wq) + 1;
+    n += (size_t)m->lwork * sizeof(double complex) + (1 + 4 * (size_t)nbig) * sizeof(double);
+  }
+  *bytes = n;
+  return PP_OK;
+}
+
+static pp_status alloc_matrices(mx *m, pp_pool *pool, pp_err *err) {
+  pp_bcmat c1, c2;
+  PP_CALL(describe_s(m, &c1, &c2, err));
+  const int nbig = m->nbra > m->nket ? m->nbra : m->nket, P = m->r->pr.lay.nbranks;
+  PP_CALL(pp_pool_alloc(pool, pp_bcmat_elems(&c1) * sizeof(double complex), (void **)&m->C1, err));
+  PP_CALL(pp_pool_alloc(pool, pp_bcmat_elems(&c2) * sizeof(double complex), (void **)&m->C2, err));
+  PP_CALL(pp_pool_alloc(pool, pp_bcmat_elems(&c2) * sizeof(double complex), (void **)&m->W, err));
+  PP_CALL(pp_pool_alloc(pool, (size_t)m->nbra * P * 3 * sizeof(double) + 8, (void **)&m->cand, err));
+  PP_CALL(pp_pool_alloc(pool, (size_t)m->nbra * sizeof(double) + 8, (void **)&m->lev, err));
+  if (m->s->svd) {
+    PP_CALL(pp_pool_alloc(pool, (size_t)m->lwork * sizeof(double complex), (void **)&m->work, err));
+    PP_CALL(pp_pool_alloc(pool, (1 + 4 * (size_t)nbig) * sizeof(double), (void **)&m->rwork, err));
+  }
+  return PP_OK;
+}
+
+/* S of local item j on g1: C_B^H C_D, plus X_B^H X_D with paw (their
+ * buffers from a pool of sg released after the item). */
+static pp_status gemm_s(mx *m, pp_stage *sg, int j, const pp_bcmat *c1, pp_err *err) {
+  const pp_wavecar *wc = m->bra.wc;
+  const int k = m->bra.item[j] % wc->nkpts, P = m->r->pr.lay.nbranks, one = 1;
+  const int ld = (int)pp_wavecar_nstored(wc, k);
+  const double complex alpha = 1, beta0 = 0, beta1 = 1, dummy = 0;
+  pp_bcmat a, b;
+  PP_CALL(pp_bcmat_init(&m->g1, ld, m->nbra, ld, ceil_div(m->nbra, P), ld, &a, err));
+  PP_CALL(pp_bcmat_init(&m->g1, ld, m->nket, ld, ceil_div(m->nket, P), ld, &b, err));
+  const double complex *A = m->bra.nb > 0 ? m->bra.c[j] : &dummy, *B = m->kset.nb > 0 ? m->kset.c[j] : &dummy;
+  const double t0 = MPI_Wtime();
+  pzgemm_("C", "N", &m->nbra, &m->nket, &ld, &alpha, A, &one, &one, a.desc, B, &one, &one, b.desc, &beta0, m->C1,
+          &one, &one, c1->desc);
+  m->r->flops += 8.0 * m->nbra * m->nket * ld / P;
+  if (m->s->paw) {
+    const pp_pawpair *pp = &m->ket->pair;
+    const int ldx = wc->nspinor * pp->ncol;
+    pp_pool *scratch;
+    double complex *XB, *XD;
+    PP_CALL(pp_stage_pool(sg, "paw-scratch", NULL, 0, &scratch, err));
+    pp_status st = pp_pawpair_sides(pp, wc, k, m->bra.c[j], m->bra.nb, m->kset.c[j], m->kset.nb, ld, &XB, &XD,
+                                    NULL, NULL, scratch, err);
+    if (st == PP_OK) st = pp_bcmat_init(&m->g1, ldx, m->nbra, ldx, ceil_div(m->nbra, P), ldx, &a, err);
+    if (st == PP_OK) st = pp_bcmat_init(&m->g1, ldx, m->nket, ldx, ceil_div(m->nket, P), ldx, &b, err);
+    if (st == PP_OK)
+      pzgemm_("C", "N", &m->nbra, &m->nket, &ldx, &alpha, XB, &one, &one, a.desc, XD, &one, &one, b.desc, &beta1,
+              m->C1, &one, &one, c1->desc);
+    m->r->flops += 8.0 * m->nbra * m->nket * ldx / P;
+    PP_CALL(pp_pool_release(scratch, err));
+    PP_CALL(st);
+  }
+  m->r->seconds_gemm += MPI_Wtime() - t0;
+  /* Gamma-only files hold √2·c(G) on half a sphere: the real part. */
+  if (pp_variant_is_gamma(wc->variant))
+    for (size_t e = 0; e < (size_t)c1->lld * c1->locc; e++) m->C1[e] = creal(m->C1[e]);
+  return PP_OK;
+}
+
+/* Band matching of item it from S on g2, into r's arrays on the group's
+ * rank 0 (the other ranks leave zeros for the sum over the world). */
+static pp_status match_item(mx *m, int it, const pp_bcmat *c2, pp_err *err) {
+  const pp_layout *lay = &m->r->pr.lay;
+  const int P = lay->nbranks, nb = m->nbra;
+  double *mine = m->cand + (size_t)lay->brank * nb * 3;
+  for (int i = 0; i < nb; i++) mine[3 * i] = mine[3 * i + 2] = -1, mine[3 * i + 1] = -1;
+  for (int lj = 0; lj < c2->locc; lj++) {
+    const int n = pp_bcmat_gcol(c2, &m->g2, lj);
+    for (int li = 0; li < c2->locr; li++) {
+      const double complex z = m->C2[(size_t)lj * c2->lld + li];
+      const double w = creal(z) * creal(z) + cimag(z) * cimag(z);
+      double *c = mine + 3 * pp_bcmat_grow(c2, &m->g2, li);
+      if (w > c[0]) c[2] = c[0], c[0] = w, c[1] = n;
+      else if (w > c[2]) c[2] = w;
+    }
+  }
+  if (MPI_Allgather(MPI_IN_PLACE, 3 * nb, MPI_DOUBLE, m->cand, 3 * nb, MPI_DOUBLE, lay->kcomm) != MPI_SUCCESS)
+    PP_FAIL(err, PP_ERR_MPI, "MPI_Allgather of the matching candidates failed");
+  /* Merged in rank order on every rank (ties: the lowest band index), into
+   * rank 0's candidate rows: (w*, n*, runner-up). */
+  for (int i = 0; i < nb; i++) {
+    double w1 = -1, w2 = -1, n1 = -1;
+    for (int p = 0; p < P; p++) {
+      const double *c = m->cand + ((size_t)p * nb + i) * 3;
+      if (c[1] < 0) continue;
+      if (c[0] > w1 || (c[0] == w1 && c[1] < n1)) {
+        if (w1 > w2) w2 = w1;
+        w1 = c[0], n1 = c[1];
+      } else if (c[0] > w2) {
+        w2 = c[0];
+      }
+      if (c[2] > w2) w2 = c[2];
+    }
+    m->cand[3 * i] = w1, m->cand[3 * i + 1] = n1, m->cand[3 * i + 2] = w2 > 0 ? w2 : 0;
+  }
+  /* The weight of n*'s degenerate level (ket energies within LEVEL_EV). */
+  const pp_wavecar *kw = &m->ket->ds.wc;
+  const double *e = kw->eig + pp_wavecar_idx(kw, it / kw->nkpts, it % kw->nkpts, 0);
+  memset(m->lev, 0, sizeof *m->lev * (size_t)nb);
+  for (int lj = 0; lj < c2->locc; lj++) {
+    const double en = e[m->r->klo + pp_bcmat_gcol(c2, &m->g2, lj)];
+    for (int li = 0; li < c2->locr; li++) {
+      const int i = pp_bcmat_grow(c2, &m->g2, li);
+      if (fabs(en - e[m->r->klo + (int)m->cand[3 * i + 1]]) >= LEVEL_EV) continue;
+      const double complex z = m->C2[(size_t)lj * c2->lld + li];
+      m->lev[i] += creal(z) * creal(z) + cimag(z) * cimag(z);
+    }
+  }
+  if (MPI_Allreduce(MPI_IN_PLACE, m->lev, nb, MPI_DOUBLE, MPI_SUM, lay->kcomm) != MPI_SUCCESS)
+    PP_FAIL(err, PP_ERR_MPI, "MPI_Allreduce of the level weights failed");
+  if (lay->brank != 0) return PP_OK;
+  const size_t base = (size_t)it * nb;
+  for (int i = 0; i < nb; i++) {
+    m->r->best[base + i] = (int)m->cand[3 * i + 1] + 1; /* + 1: the zeros of other groups add nothing */
+    m->r->w_best[base + i] = m->cand[3 * i];
+    m->r->w_next[base + i] = m->cand[3 * i + 2];
+    m->r->w_level[base + i] = m->lev[i];
+  }
+  return PP_OK;
+}
+
+/* Local item j (j >= nlocal: none, the group only takes part in the
+ * write): S, moved to g2, its SVD and matching, its blocks to the file.
+ * Collective over the world (the write). */
+static pp_status one_item(mx *m, pp_stage *sg, int j, pp_err *err) {
+  const pp_layout *lay = &m->r->pr.lay;
+  pp_bcmat c1, c2;
+  pp_status st = PP_OK;
+  int it = -1;
+  PP_CALL(describe_s(m, &c1, &c2, err));
+  if (j < m->bra.nlocal) {
+    it = m->bra.item[j];
+    const int one = 1;
+    st = gemm_s(m, sg, j, &c1, err);
+    if (st == PP_OK)
+      pzgemr2d_(&m->nbra, &m->nket, m->C1, &one, &one, c1.desc, m->C2, &one, &one, c2.desc, &m->g1.ctxt);
+    if (st == PP_OK && m->s->svd) {
+      int info = 0;
+      memcpy(m->W, m->C2, pp_bcmat_elems(&c2) * sizeof *m->W);
+      double *sv = m->r->sv + (size_t)it * m->r->nsv;
+      pzgesvd_("N", "N", &m->nbra, &m->nket, m->W, &one, &one, c2.desc, sv, m->W, &one, &one, c2.desc, m->W, &one,
+               &one, c2.desc, m->work, &m->lwork, m->rwork, &info);
+      if (info != 0) st = pp_fail_at(err, PP_ERR_INTERNAL, __FILE__, __LINE__, "pzgesvd: info %d", info);
+      if (lay->brank != 0) memset(sv, 0, sizeof *sv * (size_t)m->r->nsv);
+    }
+    if (st == PP_OK && m->s->match) st = match_item(m, it, &c2, err);
+  }
+  PP_CALL(pp_agree(st, err, lay->world));
+  if (!m->h5_open) return PP_OK;
+  const pp_wavecar *wc = m->bra.wc;
+  const hsize_t lead[1][2] = {{it >= 0 ? (hsize_t)(it / wc->nkpts) : 0, it >= 0 ? (hsize_t)(it % wc->nkpts) : 0}};
+  const pp_h5_cyclic cy[2] = {{(hsize_t)m->nket, (hsize_t)c2.nb, m->g2.npcol, m->g2.mycol},
+                              {(hsize_t)m->nbra, (hsize_t)c2.mb, m->g2.nprow, m->g2.myrow}};
+  return pp_h5_write_complex_cyclic(&m->h5, "overlaps", (hsize_t)wc->nspin, (hsize_t)wc->nkpts, it >= 0 ? 1 : 0,
+                                    lead, cy, m->C2, "dimensionless", err);
+}
+
+/* The small per-item arrays on every rank: one group contributed each
+ * entry, the others zeros (exact). */
+static pp_status gather_answers(const mx *m, pp_err *err) {
+  const pp_ovlmatrix_result *r = m->r;
+  const int nitems = r->pr.lay.nitems;
+  MPI_Comm w = r->pr.lay.world;
+  int bad = 0;
+  if (m->s->svd) bad |= MPI_Allreduce(MPI_IN_PLACE, r->sv, nitems * r->nsv, MPI_DOUBLE, MPI_SUM, w) != MPI_SUCCESS;
+  if (m->s->match) {
+    const int n = nitems * m->nbra;
+    bad |= MPI_Allreduce(MPI_IN_PLACE, r->best, n, MPI_INT, MPI_SUM, w) != MPI_SUCCESS;
+    bad |= MPI_Allreduce(MPI_IN_PLACE, r->w_best, 3 * n, MPI_DOUBLE, MPI_SUM, w) != MPI_SUCCESS;
+    for (int i = 0; i < n; i++) r->best[i] -= 1;
+  }
+  if (bad) PP_FAIL(err, PP_ERR_MPI, "MPI_Allreduce of the per-item answers failed");
+  return PP_OK;
+}
+
+static pp_status write_small(mx *m, const pp_ctx *ctx, pp_err *err) {
+  const pp_ovlmatrix_result *r = m->r;
+  const pp_wavecar *wc = m->bra.wc;
+  const hsize_t d3[3] = {(hsize_t)wc->nspin, (hsize_t)wc->nkpts, (hsize_t)r->nsv};
+  const hsize_t dm[3] = {(hsize_t)wc->nspin, (hsize_t)wc->nkpts, (hsize_t)m->nbra};
+  PP_CALL(pp_h5_attr(&m->h5, "overlaps", "layout",
+                     "[spin][kpoint][ket band n][bra band m] = <bra m|ket n>, n and m counted from the first band of "
+                     "each window (bra_bands, ket_bands)", err));
+  PP_CALL(pp_h5_attr(&m->h5, "/", "command_line", ctx->cmdline, err));
+  PP_CALL(pp_h5_attr(&m->h5, "/", "bra", r->pr.bulk.wc.path, err));
+  PP_CALL(pp_h5_attr(&m->h5, "/", "ket", m->ket->ds.wc.path, err));
+  PP_CALL(pp_h5_attr(&m->h5, "/", "method", m->s->paw ? "paw: all-electron overlaps" : "pseudo: plane waves only",
+                     err));
+  const int bb[2] = {r->blo + 1, r->bhi}, kb[2] = {r->klo + 1, r->khi};
+  const hsize_t two = 2;
+  PP_CALL(pp_h5_write_int(&m->h5, "bra_bands", 1, &two, bb, "first and last band, 1-based", err));
+  PP_CALL(pp_h5_write_int(&m->h5, "ket_bands", 1, &two, kb, "first and last band, 1-based", err));
+  if (m->s->svd) PP_CALL(pp_h5_write_double(&m->h5, "singular_values", 3, d3, r->sv, "dimensionless", err));
+  if (!m->s->match) return PP_OK;
+  const size_t n = (size_t)r->pr.lay.nitems * m->nbra;
+  int *one_based = malloc(sizeof *one_based * (n + 1));
+  if (!one_based) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) one_based[i] = r->best[i] + r->klo + 1;
+  const pp_status st = pp_h5_write_int(&m->h5, "match_ket_band", 3, dm, one_based, "1-based band of the ket run", err);
+  free(one_based);
+  PP_CALL(st);
+  PP_CALL(pp_h5_write_double(&m->h5, "match_weight", 3, dm, r->w_best, "|S_mn*|^2", err));
+  PP_CALL(pp_h5_write_double(&m->h5, "match_runner_up", 3, dm, r->w_next, "largest other |S_mn|^2", err));
+  return pp_h5_write_double(&m->h5, "match_level_weight", 3, dm, r->w_level,
+                            "sum of |S_mn|^2 over the degenerate level of n* (1 meV)", err);
+}
+
+/* Stage "read" inside the matrix stage: both slices into their pools. */
+static pp_status read_both(pp_ctx *ctx, mx *m, pp_pool *wb, pp_pool *wk, pp_err *err) {
+  const pp_ovlmatrix_result *r = m->r;
+  pp_stage sr = {0};
+  pp_pool *io;
+  pp_status st = PP_OK;
+  PP_TRY(pp_stage_begin(ctx, "read", &sr, err));
+  PP_TRY(pp_stage_pool(&sr, "io-buffer", NULL, 0, &io, err));
+  PP_TRY(read_run(&r->pr.lay, &r->pr.bulk, r->blo, r->bhi, wb, io, ctx->quiet ? NULL : "bra", &m->bra, err));
+  PP_TRY(read_run(&r->pr.lay, &m->ket->ds, r->klo, r->khi, wk, io, ctx->quiet ? NULL : "ket", &m->kset, err));
+  pp_stage_add_work(&sr, m->bra.bytes_read + m->kset.bytes_read, 0);
+  PP_TRY(pp_stage_end(&sr, err));
+done:
+  pp_stage_abort(&sr);
+  return st;
+}
+
+/* Stage "ovlmatrix": both slices, then item by item. */
+static pp_status stage(pp_ctx *ctx, mx *m, pp_err *err) {
+  pp_ovlmatrix_result *r = m->r;
+  const pp_layout *lay = &r->pr.lay;
+  pp_stage sg = {0};
+  pp_pool *wb, *wk, *mat;
+  pp_status st = PP_OK;
+  size_t paw = 0, mbytes = 0;
+  PP_TRY(pp_agree(matrix_need(m, &mbytes, err), err, ctx->world));
+  r->bytes_matrix = (double)mbytes;
+  PP_TRY(pp_stage_begin(ctx, "ovlmatrix", &sg, err));
+  PP_TRY(pp_stage_need(&sg, "bra-wf, ket-wf, matrix",
+                       pp_project_run_need(lay, &r->pr.bulk, r->blo, r->bhi) +
+                           pp_project_run_need(lay, &m->ket->ds, r->klo, r->khi) + mbytes,
+                       err));
+  PP_TRY(pp_stage_pool(&sg, "bra-wf", NULL, 0, &wb, err));
+  PP_TRY(pp_stage_pool(&sg, "ket-wf", NULL, 0, &wk, err));
+  PP_TRY(read_both(ctx, m, wb, wk, err));
+  pp_pool *const deps[2] = {wb, wk};
+  PP_TRY(pp_stage_pool(&sg, "matrix", deps, 2, &mat, err));
+  PP_TRY(pp_agree(alloc_matrices(m, mat, err), err, ctx->world));
+  for (int j = 0; m->s->paw && j < m->bra.nlocal; j++) {
+    const int k = m->bra.item[j] % m->bra.wc->nkpts;
+    const size_t b = pp_pawpair_scratch_bytes(&m->ket->pair, m->bra.wc, k, m->bra.nb, m->kset.nb);
+    if (b > paw) paw = b;
+  }
+  PP_TRY(pp_stage_need(&sg, "paw-scratch", paw, err));
+  int most = m->bra.nlocal;
+  MPI_Allreduce(MPI_IN_PLACE, &most, 1, MPI_INT, MPI_MAX, ctx->world);
+  if (ctx->rank == 0 && !ctx->quiet)
+    fprintf(stderr, "[pawproj] overlap matrices %d × %d per (spin, k-point): %d k-point group(s), each a %d × %d "
+            "BLACS grid, blocks %d × %d\n", m->nbra, m->nket, lay->nkgroups, m->g2.nprow, m->g2.npcol, r->block,
+            r->block);
+  for (int j = 0; j < most; j++) PP_TRY(one_item(m, &sg, j, err));
+  PP_TRY(gather_answers(m, err));
+  pp_stage_add_work(&sg, 0, r->flops);
+  PP_TRY(pp_stage_end(&sg, err));
+done:
+  pp_stage_abort(&sg);
+  return st;
+}
+
+static pp_status open_runs(pp_ctx *ctx, const pp_ovlmatrix_setup *s, pp_project_setup *ps, pp_project_target *t,
+                           mx *m, pp_err *err) {
+  pp_ovlmatrix_result *r = m->r;
+  *t = (pp_project_target){NULL, s->ket, "all"};
+  *ps = (pp_project_setup){.bulk = s->bra, .defects = t, .ndefects = 1, .names = {"bra", "ket"}, .paw = s->paw, .paw_opts = s->paw_opts,
+                           .match_tol = s->match_tol, .symprec = s->symprec, .kgroups = s->kgroups,
+                           .variant = PP_VARIANT_AUTO};
+  /* A grid asked for without --kgroups: as many groups as it leaves. */
+  const int grid = s->nprow * s->npcol;
+  if (grid > 0 && !s->kgroups) {
+    if (ctx->size % grid != 0)
+      PP_FAIL(err, PP_ERR_ARG, "--blacs %dx%d needs a multiple of %d ranks, not %d", s->nprow, s->npcol, grid,
+              ctx->size);
+    ps->kgroups = ctx->size / grid;
+  }
+  PP_CALL(pp_agree(pp_project_open(ctx, ps, &r->pr, err), err, ctx->world));
+  const pp_wavecar *bw = &r->pr.bulk.wc;
+  r->blo = 0, r->bhi = bw->nbands;
+  if (s->bands_bra)
+    PP_CALL(pp_agree(pp_bandsel_parse_named("--bands-bra", "bra", s->bands_bra, bw->nbands, &r->blo, &r->bhi, err), err, ctx->world));
+  r->klo = r->pr.defects[0].lo, r->khi = r->pr.defects[0].hi;
+  if (s->bands_ket)
+    PP_CALL(pp_agree(pp_bandsel_parse_named("--bands-ket", "ket", s->bands_ket, r->pr.defects[0].ds.wc.nbands,
+                                            &r->klo, &r->khi, err), err, ctx->world));
+  m->nbra = r->bhi - r->blo, m->nket = r->khi - r->klo;
+  r->nsv = m->nbra < m->nket ? m->nbra : m->nket;
+  r->pr.lay.blocked = 1;
+  m->ket = &r->pr.defects[0];
+  return pp_agree(pp_project_defect_begin(ctx, ps, &r->pr, m->ket, err), err, ctx->world);
+}
+
+static pp_status make_grids(const pp_ovlmatrix_setup *s, mx *m, pp_err *err) {
+  const pp_layout *lay = &m->r->pr.lay;
+  int pr = s->nprow, pc = s->npcol;
+  if (pr == 0 && pc == 0) pp_blacs_shape(lay->nbranks, &pr, &pc);
+  if (pr * pc != lay->nbranks)
+    PP_FAIL(err, PP_ERR_ARG, "--blacs %dx%d: a k-point group here has %d rank(s) (%d ranks, %d k-point group(s)); "
+            "the grid must use them all", pr, pc, lay->nbranks, lay->size, lay->nkgroups);
+  PP_CALL(pp_blacs_grid(lay->kcomm, 1, lay->nbranks, &m->g1, err));
+  PP_CALL(pp_blacs_grid(lay->kcomm, pr, pc, &m->g2, err));
+  m->r->nprow = pr, m->r->npcol = pc;
+  return PP_OK;
+}
+
+static pp_status alloc_answers(const pp_ovlmatrix_setup *s, pp_ovlmatrix_result *r, int nbra, pp_err *err) {
+  const size_t n = (size_t)r->pr.lay.nitems;
+  if (s->svd && !(r->sv = calloc(n * r->nsv + 1, sizeof *r->sv))) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  if (!s->match) return PP_OK;
+  r->best = calloc(n * nbra + 1, sizeof *r->best);
+  r->w_best = calloc(3 * n * nbra + 1, sizeof *r->w_best);
+  if (!r->best || !r->w_best) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  r->w_next = r->w_best + n * nbra, r->w_level = r->w_next + n * nbra;
+  return PP_OK;
+}
+
+pp_status pp_ovlmatrix_run(pp_ctx *ctx, const pp_ovlmatrix_setup *s, pp_ovlmatrix_result *r, pp_err *err) {
+  *r = (pp_ovlmatrix_result)PP_OVLMATRIX_RESULT_INIT;
+  mx m = {.s = s, .r = r, .g1 = PP_BLACS_NONE, .g2 = PP_BLACS_NONE};
+  pp_project_setup ps;
+  pp_project_target t;
+  pp_status st = PP_OK;
+  PP_TRY(open_runs(ctx, s, &ps, &t, &m, err));
+  PP_TRY(pp_agree(make_grids(s, &m, err), err, ctx->world));
+  PP_TRY(pp_agree(alloc_answers(s, r, m.nbra, err), err, ctx->world));
+  if (s->h5) {
+    PP_TRY(pp_h5_create(ctx->world, s->h5, &m.h5, err));
+    m.h5_open = 1;
+  }
+  PP_TRY(stage(ctx, &m, err));
+  if (m.h5_open) {
+    PP_TRY(pp_agree(write_small(&m, ctx, err), err, ctx->world));
+    m.h5_open = 0;
+    PP_TRY(pp_h5_close(&m.h5, 1, err));
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &r->seconds_gemm, 1, MPI_DOUBLE, MPI_MAX, ctx->world);
+  MPI_Allreduce(MPI_IN_PLACE, &r->flops, 1, MPI_DOUBLE, MPI_SUM, ctx->world);
+  MPI_Allreduce(MPI_IN_PLACE, &r->bytes_matrix, 1, MPI_DOUBLE, MPI_MAX, ctx->world);
+done:
+  if (m.h5_open) {
+    pp_err ignored;
+    pp_h5_close(&m.h5, 0, &ignored);
+  }
+  if (m.ket) pp_project_defect_end(m.ket);
+  pp_blacs_free(&m.g2);
+  pp_blacs_free(&m.g1);
+  return st;
+}
+
+void pp_ovlmatrix_result_free(pp_ovlmatrix_result *r) {
+  free(r->sv);
+  free(r->best);
+  free(r->w_best);
+  r->sv = r->w_best = r->w_next = r->w_level = NULL;
+  r->best = NULL;
+  pp_project_result_free(&r->pr);
+}

@@ -20,6 +20,12 @@ error is measured by Q0 x Q0 against the identity.
     most 1 (Bessel: the Q states are orthonormal) and falls short of 1 at
     second order in Q (the occupied space turns by O(Q)): the shortfall at
     0.10 Å is 3-6 times that at 0.05 Å (4 and a third-order part).
+  - The coupling is linear in Q, as the capture codes' fit assumes: per pair
+    of different degenerate levels A, B of Q0, T_AB(Q) = sum_{i in A, j in B}
+    |W_ij|^2 (basis-independent; Q's bands keep Q0's order at these
+    amplitudes) is a^2 Q^2 + b Q^3 + ...; the even part
+    R(q) = sqrt((T(+q) + T(-q)) / 2) = |a| q (1 + O(q^2)) doubles from 0.05
+    to 0.10 Å (within 1.75-2.25: 1.85-2.09 measured).
   - --convention vasp (VASP's S(Q0): Q's plane waves projected at Q0's
     sites) equals the full overlap computed for a copy of Q whose POSCAR
     says Q0's positions (its definition), entry for entry; it differs from
@@ -105,6 +111,14 @@ with tempfile.TemporaryDirectory() as tmp:
     for sign in "+-":
         r = short[sign + "0.10"] / short[sign + "0.05"]
         c.check(3 < r < 6, "%s: group shortfall second order in Q (0.10/0.05 Å: %.2f)" % (sign, r))
+
+    T = {a: np.array([[np.sum(np.abs(full[a][np.ix_(A, B)]) ** 2) for B in groups] for A in groups]) for a in AMPS}
+    R5, R10 = np.sqrt((T["+0.05"] + T["-0.05"]) / 2), np.sqrt((T["+0.10"] + T["-0.10"]) / 2)
+    off = ~np.eye(len(groups), dtype=bool)
+    ratio = R10[off] / R5[off]
+    c.check(np.all(ratio > 1.75) and np.all(ratio < 2.25) and R5[off].min() > 10 * bound,
+            "coupling between levels linear in Q: R(0.10)/R(0.05) = %.3f .. %.3f over %d level pairs"
+            % (ratio.min(), ratio.max(), ratio.size))
 
     # VASP's convention, and its definition: Q's coefficients at Q0's sites.
     vstem = os.path.join(tmp, "V")

@@ -17,7 +17,7 @@ reference Q0, and as geometries Q the bulk itself and the vacancy.
     with other atoms (the vacancy) is refused by name.
   - 1 rank = 2 ranks (k-point groups): the files are identical.
   - Errors: no --ref, no geometry, a geometry labelled 'reference', an
-    output stem over an input.
+    output stem over an input, geometries of different cells.
 The oracle for moved atoms (GPAW's all-electron grid overlaps) is in
 test_gpaw_relaxed.py."""
 import os
@@ -29,7 +29,7 @@ import h5py
 import numpy as np
 from pymatgen.io.vasp.outputs import WSWQ
 
-from common import REPO, Checker, run
+from common import REPO, SHARED_VASP, Checker, run
 
 c = Checker("wswq")
 
@@ -101,4 +101,6 @@ with tempfile.TemporaryDirectory() as tmp:
     refused(["--ref", BULK, VAC, "--convention", "vasp", "-o", os.path.join(tmp, "X")], ["vacancy", "S(Q0)"],
             "--convention vasp with other atoms")
     refused(["--ref", BULK, VAC, "--convention", "exact"], ["--convention"], "an unknown convention")
+    refused(["--ref", os.path.join(SHARED_VASP, "h-atom"), os.path.join(SHARED_VASP, "co2-gamma"), "-o",
+             os.path.join(tmp, "L")], ["lattices differ"], "geometries of different cells")
 c.close()

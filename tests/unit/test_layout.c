@@ -3,6 +3,9 @@
  * layout code's own output:
  *   - band slices of a group are contiguous, disjoint, cover every band
  *     and differ in size by at most one;
+ *   - blocked slices (ScaLAPACK's block distribution, what a 1 × p BLACS
+ *     grid with block ceil(n/p) holds: numroc's rule) tile the bands in
+ *     rank order, ceil(n/p) each until the bands run out;
  *   - (spin, k) items are dealt round-robin: item i belongs to group
  *     i mod nkgroups, so exactly one group owns it;
  *   - --kgroups is honoured when it divides the rank count and does not
@@ -69,6 +72,41 @@ static void test_slices(void) {
   CHECK(bad_tile == 0, "%d (n, p) cases whose slices do not tile [0, n) in rank order", bad_tile);
   CHECK(bad_size == 0, "%d slices outside floor(n/p)..ceil(n/p)", bad_size);
   CHECK(cases == 68 * 17, "all cases ran");
+}
+
+/* Blocked slices: rank r holds bands [r·B, min((r+1)·B, n)), B = ceil(n/p),
+ * empty once r·B >= n; 10 over 4: 3, 3, 3, 1; 5 over 4: 2, 2, 1, 0. */
+static void test_blocked(void) {
+  pp_layout lay = {.nbranks = 4, .blocked = 1};
+  const int want10[4] = {3, 3, 3, 1}, want5[4] = {2, 2, 1, 0};
+  for (int r = 0; r < 4; r++) {
+    int b0, nb;
+    pp_layout_bands(&lay, 10, r, &b0, &nb);
+    CHECK(b0 == 3 * r && nb == want10[r], "10 bands / 4 ranks blocked: rank %d holds %d at %d", r, nb, b0);
+    pp_layout_bands(&lay, 5, r, &b0, &nb);
+    CHECK(nb == want5[r] && (nb == 0 || b0 == 2 * r), "5 bands / 4 ranks blocked: rank %d holds %d at %d", r, nb,
+          b0);
+  }
+  int bad = 0;
+  for (int n = 0; n <= 67; n++)
+    for (int p = 1; p <= 17; p++) {
+      lay.nbranks = p;
+      const int B = n > 0 ? (n + p - 1) / p : 1;
+      int next = 0;
+      for (int r = 0; r < p; r++) {
+        int b0, nb;
+        pp_layout_bands(&lay, n, r, &b0, &nb);
+        const int want = n - r * B > B ? B : (n - r * B > 0 ? n - r * B : 0);
+        if (nb != want || (nb > 0 && b0 != next)) bad++;
+        next += nb;
+      }
+      if (next != n) bad++;
+    }
+  CHECK(bad == 0, "%d blocked (n, p) cases off ScaLAPACK's block distribution", bad);
+  lay.blocked = 0, lay.nbranks = 4;
+  int b0, nb;
+  pp_layout_bands(&lay, 10, 3, &b0, &nb);
+  CHECK(b0 == 8 && nb == 2, "not blocked: pp_layout_bands is pp_layout_slice (rank 3 of 10/4: %d at %d)", nb, b0);
 }
 
 /* ---- items over groups ---------------------------------------------- */
@@ -275,6 +313,7 @@ int main(int argc, char **argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   test_slices();
+  test_blocked();
   test_items();
   test_rule_examples();
   test_create_self();

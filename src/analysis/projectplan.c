@@ -39,9 +39,9 @@ size_t pp_project_defect_need(const pp_project_result *r, const pp_project_defec
 /* Bytes of the stage "defect" of d on this rank, and its reads and flops:
  * its slice, then the larger of the IPR stage and the overlap stage (with
  * the PAW scratch of one item and, with --h5, the projections it keeps). */
-static pp_status defect_plan(const pp_project_setup *s, const pp_project_result *r, const pp_project_defect *d,
-                             const pp_wfset *bulk, int *items, double *bytes, double *read, double *flops,
-                             pp_err *err) {
+pp_status pp_project_defect_plan(const pp_project_setup *s, const pp_project_result *r, const pp_project_defect *d,
+                                 const pp_wfset *bulk, int *items, double *bytes, double *read, double *flops,
+                                 pp_err *err) {
   const pp_wavecar *bwc = &r->bulk.wc;
   const int nd = d->hi - d->lo;
   pp_wfset def;
@@ -89,7 +89,7 @@ static pp_status plan_local(pp_ctx *ctx, const pp_project_setup *s, pp_project_r
     pp_project_defect *d = &r->defects[i];
     double bytes, dread, dflops;
     pp_status st = pp_agree(pp_project_defect_begin(ctx, s, r, d, err), err, ctx->world);
-    if (st == PP_OK) st = defect_plan(s, r, d, &bulk, ditems, &bytes, &dread, &dflops, err);
+    if (st == PP_OK) st = pp_project_defect_plan(s, r, d, &bulk, ditems, &bytes, &dread, &dflops, err);
     pp_project_defect_end(d);
     PP_CALL(pp_agree(st, err, ctx->world));
     if (bytes > most) most = bytes, *largest = i;

@@ -157,6 +157,19 @@ done:
   return st;
 }
 
+/* The exact bytes of d's stage, now that its PAW side exists (as the dry
+ * run counts them). */
+static pp_status exact_need(const pp_project_setup *s, const pp_project_result *r, const pp_project_defect *d,
+                            const pp_wfset *bulk, size_t *need, pp_err *err) {
+  int *items = malloc(sizeof *items * ((size_t)r->lay.nitems + 1));
+  if (!items) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
+  double bytes = 0, read, flops;
+  const pp_status st = pp_project_defect_plan(s, r, d, bulk, items, &bytes, &read, &flops, err);
+  free(items);
+  *need = (size_t)bytes;
+  return st;
+}
+
 /* Stage "defect": one defect's PAW side, slice, IPR, overlaps and
  * results, then its report; everything of it but the answer is released
  * before the next defect. */
@@ -175,7 +188,9 @@ static pp_status one_defect(pp_ctx *ctx, const pp_project_setup *s, pp_project_r
                        (void **)&d->character, err));
   PP_TRY(pp_agree(pp_project_defect_begin(ctx, s, r, d, err), err, ctx->world));
   PP_TRY(pp_stage_begin(ctx, "defect", &sg, err));
-  PP_TRY(pp_stage_need(&sg, "defect-wf, defect-gathered, overlaps", pp_project_defect_need(r, d), err));
+  size_t need = 0;
+  PP_TRY(pp_agree(exact_need(s, r, d, bulk, &need, err), err, ctx->world));
+  PP_TRY(pp_stage_need(&sg, "defect-wf, defect-gathered, overlaps", need, err));
   PP_TRY(pp_stage_pool(&sg, "defect-wf", &r->pool, 1, &dwf, err));
   PP_TRY(read_stage(ctx, r, &d->ds, d->lo, d->hi, 0, dwf, "defect", &defect, err));
   MPI_Allreduce(&defect.bytes_read, &d->bytes_read, 1, MPI_DOUBLE, MPI_SUM, ctx->world);

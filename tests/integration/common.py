@@ -39,9 +39,12 @@ def env():
     return e
 
 
-def run(args, nranks=1, check=True, timeout=600):
+def run(args, nranks=1, check=True, timeout=600, extra_env=None):
+    """pawproj ARGS on nranks ranks; extra_env: variables added for this run only."""
     cmd = mpirun_prefix(nranks) + [pawproj_exe()] + list(args) + ["--quiet"]
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=timeout)
+    e = env()
+    e.update(extra_env or {})
+    p = subprocess.run(cmd, capture_output=True, text=True, env=e, timeout=timeout)
     if check and p.returncode != 0:
         raise RuntimeError("command failed (%d): %s\nstdout:\n%s\nstderr:\n%s"
                            % (p.returncode, " ".join(cmd), p.stdout, p.stderr))

@@ -41,20 +41,13 @@ SPEC = "vac=%s@14-16 self=%s@1-20 vac14=%s@14" % (VAC, BULK, VAC)
 LABELS = ["vac", "self", "vac14"]
 
 
-def study(h5, n, extra=(), fault=None, spec=SPEC):
+def study(h5, n, extra=(), fault=None, spec=SPEC, extra_env=None):
     """Runs the study; fault = (after defect, signal number)."""
-    env = dict(os.environ)
+    e = dict(extra_env or {})
     if fault:
-        env["PAWPROJ_TEST_SIGNAL_AFTER"], env["PAWPROJ_TEST_SIGNAL"] = str(fault[0]), str(fault[1])
-    old = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        return run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", spec, "--h5", h5,
-                    "--json", h5 + ".json"] + list(extra), n, check=False)
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
+        e["PAWPROJ_TEST_SIGNAL_AFTER"], e["PAWPROJ_TEST_SIGNAL"] = str(fault[0]), str(fault[1])
+    return run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", spec, "--h5", h5,
+                "--json", h5 + ".json"] + list(extra), n, check=False, extra_env=e)
 
 
 def compare(a, b, exact):
@@ -147,13 +140,10 @@ with tempfile.TemporaryDirectory() as tmp:
     p = study(h5, 1, ["--max-seconds", "1e-9"])
     c.check(p.returncode == 3 and "--max-seconds" in p.stderr and "after 0 of 3" in p.stderr,
             "--max-seconds too small: stopped before the first defect: %s" % p.stderr.strip()[-200:])
-    os.environ["SLURM_JOB_END_TIME"] = str(int(time.time()) + 5)
-    p = study(h5, 1)
+    p = study(h5, 1, extra_env={"SLURM_JOB_END_TIME": str(int(time.time()) + 5)})
     c.check(p.returncode == 3 and "SLURM_JOB_END_TIME" in p.stderr,
             "SLURM_JOB_END_TIME in 5 s: stopped (30 s kept): %s" % p.stderr.strip()[-200:])
-    os.environ["SLURM_JOB_END_TIME"] = str(int(time.time()) + 86400)
-    p = study(h5, 1, ["--max-seconds", "1e6"])
-    del os.environ["SLURM_JOB_END_TIME"]
+    p = study(h5, 1, ["--max-seconds", "1e6"], extra_env={"SLURM_JOB_END_TIME": str(int(time.time()) + 86400)})
     diff = compare(h5, ref, exact=False)
     c.check(p.returncode == 0 and not diff, "generous limits: the study completes (%s)" % (diff or p.stderr[-200:]))
 
@@ -163,17 +153,25 @@ with tempfile.TemporaryDirectory() as tmp:
     p = study(h5, 1, spec=SPEC.replace("@14-16", "@13-16"))
     c.check(p.returncode == 1 and "another study" in p.stderr, "other bands over the checkpoints refused: %s"
             % p.stderr.strip()[-200:])
+    # A checkpoint file damaged after its defect finished: named, with the way out.
+    h5 = os.path.join(tmp, "corrupt.h5")
+    study(h5, 1, fault=(0, 10))
+    with open(os.path.join(h5 + ".ckpt", "vac.h5"), "wb") as f:
+        f.write(b"not an HDF5 file\n")
+    p = study(h5, 1)
+    c.check(p.returncode == 1 and "vac.h5" in p.stderr and "remove it" in p.stderr and not os.path.exists(h5),
+            "a corrupt checkpoint file: refused by name, no results file: %s" % p.stderr.strip()[-200:])
+    os.remove(os.path.join(h5 + ".ckpt", "vac.h5"))
+    p = study(h5, 1)
+    diff = compare(h5, ref, exact=False) if p.returncode == 0 else "exit %d" % p.returncode
+    c.check(not diff, "after removing it, the rerun redoes that defect and completes (%s)" % (diff or ""))
     p = study(os.path.join(tmp, "none.h5"), 1, ["--resume"])
     c.check(p.returncode == 2 and "no checkpoints" in p.stderr, "--resume without checkpoints: %s"
             % p.stderr.strip()[-200:])
     p = run(["project", "--bulk", BULK, "--defect", VAC, "--resume"], check=False)
     c.check(p.returncode == 2 and "--resume" in p.stderr, "--resume without a study: %s" % p.stderr.strip()[-200:])
-    env = dict(os.environ, PAWPROJ_TEST_SIGNAL_AFTER="0", PAWPROJ_TEST_SIGNAL="10")
-    old = dict(os.environ)
-    os.environ.update(env)
-    p = run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", SPEC], check=False)
-    os.environ.clear()
-    os.environ.update(old)
+    p = run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", SPEC], check=False,
+            extra_env={"PAWPROJ_TEST_SIGNAL_AFTER": "0", "PAWPROJ_TEST_SIGNAL": "10"})
     c.check(p.returncode == 3 and "nothing is saved without --h5" in p.stderr, "stop without --h5: %s"
             % p.stderr.strip()[-200:])
 c.close()

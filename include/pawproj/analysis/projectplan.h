@@ -15,15 +15,25 @@
 
 #include "pawproj/analysis/projectrun.h"
 
-/* What the stages check before they allocate, per rank: the bulk slice
- * (stage "project"), and one defect's slice and overlap buffers (stage
- * "defect"). */
+/* What stage "project" checks before it reads the bulk, per rank: the
+ * bulk slice, and a first estimate of one defect's slice and gathered
+ * bands (its PAW side does not exist yet; stage "defect" checks the exact
+ * figure of pp_project_defect_plan when it does). */
 size_t pp_project_bulk_need(const pp_project_result *r);
 
 /* Bytes of one run's slice [lo, hi) under lay and of the buffers reading
  * it takes (with the unfolding of a symmetry-reduced run). */
 size_t pp_project_run_need(const pp_layout *lay, const pp_dataset *ds, int lo, int hi);
 size_t pp_project_defect_need(const pp_project_result *r, const pp_project_defect *d);
+
+/* The exact bytes of d's stage "defect" on this rank (its slice, then the
+ * larger of the IPR and overlap stages, with the PAW scratch of one item
+ * and, with --h5, the projections kept), its reads and flops; d's PAW side
+ * must be set up (pp_project_defect_begin); bulk may be a shape only
+ * (pp_wfset_shape); items: lay->nitems ints of scratch. */
+pp_status pp_project_defect_plan(const pp_project_setup *s, const pp_project_result *r, const pp_project_defect *d,
+                                 const pp_wfset *bulk, int *items, double *bytes, double *read, double *flops,
+                                 pp_err *err);
 
 /* Fills r->plan. */
 pp_status pp_project_plan_make(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err);

@@ -1,6 +1,7 @@
 /* ovlmatrix.c — full overlap matrices on ScaLAPACK (see ovlmatrix.h). */
 #include "pawproj/analysis/ovlmatrix.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "pawproj/analysis/projectplan.h"
 #include "pawproj/analysis/projectsetup.h"
 #include "pawproj/core/agree.h"
+#include "pawproj/core/blas.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/io/h5out.h"
 #include "pawproj/io/wfset.h"
@@ -23,10 +25,12 @@ typedef struct mx {
   const pp_ovlmatrix_setup *s;
   pp_ovlmatrix_result *r;
   pp_project_defect *ket;       /* r->pr.defects[0] */
-  pp_blacs g1, g2;              /* 1 × P (the coefficients), nprow × npcol (S) */
+  pp_blacs gp, g2;              /* P × 1 (S in row strips, as the ring makes it), nprow × npcol (S) */
   pp_wfset bra, kset;
   int nbra, nket;
-  double complex *C1, *C2, *W;  /* S on g1, on g2, the SVD's copy */
+  double complex *C1, *C2, *W;  /* S on gp, on g2, the SVD's copy */
+  double complex *ring[2];      /* P > 1: the ket block in hand and the next one, (ldmax + ldx) × ceil(nket/P) */
+  size_t ring_elems;
   double complex *work;
   double *rwork, *cand, *lev;
   int lwork;
@@ -51,7 +55,7 @@ static pp_status describe_s(mx *m, pp_bcmat *c1, pp_bcmat *c2, pp_err *err) {
   if (ceil_div(m->nket, m->g2.npcol) < b) b = ceil_div(m->nket, m->g2.npcol);
   if (b < 1) b = 1;
   m->r->block = b;
-  PP_CALL(pp_bcmat_init(&m->g1, m->nbra, m->nket, m->nbra, ceil_div(m->nket, P), 0, c1, err));
+  PP_CALL(pp_bcmat_init(&m->gp, m->nbra, m->nket, ceil_div(m->nbra, P), m->nket > 0 ? m->nket : 1, 0, c1, err));
   return pp_bcmat_init(&m->g2, m->nbra, m->nket, b, b, 0, c2, err);
 }
 
@@ -62,6 +66,20 @@ static pp_status matrix_need(mx *m, size_t *bytes, pp_err *err) {
   size_t n = (pp_bcmat_elems(&c1) + 2 * pp_bcmat_elems(&c2)) * sizeof(double complex);
   const int nbig = m->nbra > m->nket ? m->nbra : m->nket, P = m->r->pr.lay.nbranks;
   n += (size_t)m->nbra * P * 3 * sizeof(double) + (size_t)m->nbra * sizeof(double) + 256;
+  m->ring_elems = 0;
+  if (P > 1) {
+    const pp_wavecar *wc = &m->r->pr.bulk.wc;
+    int64_t ldmax = 0;
+    for (int it = 0; it < m->r->pr.lay.nitems; it++)
+      if (pp_layout_owns_item(&m->r->pr.lay, it) && pp_wavecar_nstored(wc, it % wc->nkpts) > ldmax)
+        ldmax = pp_wavecar_nstored(wc, it % wc->nkpts);
+    const int64_t ldx = m->s->paw ? (int64_t)wc->nspinor * m->ket->pair.ncol : 0;
+    m->ring_elems = (size_t)(ldmax + ldx) * (size_t)ceil_div(m->nket, P) + 1;
+    if (m->ring_elems > INT_MAX)
+      PP_FAIL(err, PP_ERR_ARG, "a ket block of %d bands × %lld coefficients exceeds one MPI message; use more ranks "
+              "per k-point group or a narrower --bands-ket", ceil_div(m->nket, P), (long long)(ldmax + ldx));
+    n += 2 * m->ring_elems * sizeof(double complex);
+  }
   m->lwork = 0;
   if (m->s->svd) {
     const int one = 1, query = -1;
@@ -78,7 +96,7 @@ static pp_status matrix_need(mx *m, size_t *bytes, pp_err *err) {
   return PP_OK;
 }
 
-static pp_status alloc_matrices(mx *m, pp_pool *pool, pp_err *err) {
+static pp_status alloc_matrices(mx *m, pp_pool *pool, pp_pool *ring, pp_err *err) {
   pp_bcmat c1, c2;
   PP_CALL(describe_s(m, &c1, &c2, err));
   const int nbig = m->nbra > m->nket ? m->nbra : m->nket, P = m->r->pr.lay.nbranks;
@@ -87,6 +105,8 @@ static pp_status alloc_matrices(mx *m, pp_pool *pool, pp_err *err) {
   PP_CALL(pp_pool_alloc(pool, pp_bcmat_elems(&c2) * sizeof(double complex), (void **)&m->W, err));
   PP_CALL(pp_pool_alloc(pool, (size_t)m->nbra * P * 3 * sizeof(double) + 8, (void **)&m->cand, err));
   PP_CALL(pp_pool_alloc(pool, (size_t)m->nbra * sizeof(double) + 8, (void **)&m->lev, err));
+  for (int b = 0; m->ring_elems && b < 2; b++)
+    PP_CALL(pp_pool_alloc(ring, m->ring_elems * sizeof(double complex), (void **)&m->ring[b], err));
   if (m->s->svd) {
     PP_CALL(pp_pool_alloc(pool, (size_t)m->lwork * sizeof(double complex), (void **)&m->work, err));
     PP_CALL(pp_pool_alloc(pool, (1 + 4 * (size_t)nbig) * sizeof(double), (void **)&m->rwork, err));
@@ -94,43 +114,90 @@ static pp_status alloc_matrices(mx *m, pp_pool *pool, pp_err *err) {
   return PP_OK;
 }
 
-/* S of local item j on g1: C_B^H C_D, plus X_B^H X_D with paw (their
- * buffers from a pool of sg released after the item). */
-static pp_status gemm_s(mx *m, pp_stage *sg, int j, const pp_bcmat *c1, pp_err *err) {
+/* One step of the ring: this rank's rows of S for the ket block of group
+ * rank src held in blk ([C (ld × nk) | X (ldx × nk)], column-major), one
+ * ZGEMM for the plane waves and one for the PAW sides. */
+static void multiply_block(mx *m, const double complex *A, int ld, const double complex *XB, int ldx,
+                           const double complex *blk, int k0, int nk, const pp_bcmat *c1) {
+  const int nbl = m->bra.nb, ldc = c1->lld;
+  if (nbl <= 0 || nk <= 0) return;
+  const double complex one = 1, zero = 0;
+  double complex *C = m->C1 + (size_t)k0 * ldc;
+  zgemm_("C", "N", &nbl, &nk, &ld, &one, A, &ld, blk, &ld, &zero, C, &ldc);
+  if (ldx > 0) zgemm_("C", "N", &nbl, &nk, &ldx, &one, XB, &ldx, blk + (size_t)ld * nk, &ldx, &one, C, &ldc);
+}
+
+/* S of local item j in row strips on gp: rank r of the group multiplies
+ * its bra bands with every ket block as the blocks go round the group
+ * (P steps; while one block is multiplied the next one arrives from rank
+ * r + 1 and the one in hand leaves for rank r − 1), so every step is one
+ * full local ZGEMM and no rank holds more than two ket blocks. With paw
+ * the PAW sides X_B, X_D (pp_pawpair_sides, from a pool of sg released
+ * after the item) travel and multiply with them. */
+static pp_status ring_s(mx *m, pp_stage *sg, int j, const pp_bcmat *c1, pp_err *err) {
+  const pp_layout *lay = &m->r->pr.lay;
   const pp_wavecar *wc = m->bra.wc;
-  const int k = m->bra.item[j] % wc->nkpts, P = m->r->pr.lay.nbranks, one = 1;
-  const int ld = (int)pp_wavecar_nstored(wc, k);
-  const double complex alpha = 1, beta0 = 0, beta1 = 1, dummy = 0;
-  pp_bcmat a, b;
-  PP_CALL(pp_bcmat_init(&m->g1, ld, m->nbra, ld, ceil_div(m->nbra, P), ld, &a, err));
-  PP_CALL(pp_bcmat_init(&m->g1, ld, m->nket, ld, ceil_div(m->nket, P), ld, &b, err));
-  const double complex *A = m->bra.nb > 0 ? m->bra.c[j] : &dummy, *B = m->kset.nb > 0 ? m->kset.c[j] : &dummy;
+  const int P = lay->nbranks, me = lay->brank, k = m->bra.item[j] % wc->nkpts;
+  const int ld = (int)pp_wavecar_nstored(wc, k), nkl = m->kset.nb;
+  const double complex *XB = NULL, *XD = NULL;
+  int ldx = 0;
+  pp_pool *scratch = NULL;
+  pp_status st = PP_OK;
   const double t0 = MPI_Wtime();
-  pzgemm_("C", "N", &m->nbra, &m->nket, &ld, &alpha, A, &one, &one, a.desc, B, &one, &one, b.desc, &beta0, m->C1,
-          &one, &one, c1->desc);
-  m->r->flops += 8.0 * m->nbra * m->nket * ld / P;
   if (m->s->paw) {
-    const pp_pawpair *pp = &m->ket->pair;
-    const int ldx = wc->nspinor * pp->ncol;
-    pp_pool *scratch;
-    double complex *XB, *XD;
+    ldx = wc->nspinor * m->ket->pair.ncol;
+    double complex *xb, *xd;
     PP_CALL(pp_stage_pool(sg, "paw-scratch", NULL, 0, &scratch, err));
-    pp_status st = pp_pawpair_sides(pp, wc, k, m->bra.c[j], m->bra.nb, m->kset.c[j], m->kset.nb, ld, &XB, &XD,
-                                    NULL, NULL, scratch, err);
-    if (st == PP_OK) st = pp_bcmat_init(&m->g1, ldx, m->nbra, ldx, ceil_div(m->nbra, P), ldx, &a, err);
-    if (st == PP_OK) st = pp_bcmat_init(&m->g1, ldx, m->nket, ldx, ceil_div(m->nket, P), ldx, &b, err);
-    if (st == PP_OK)
-      pzgemm_("C", "N", &m->nbra, &m->nket, &ldx, &alpha, XB, &one, &one, a.desc, XD, &one, &one, b.desc, &beta1,
-              m->C1, &one, &one, c1->desc);
-    m->r->flops += 8.0 * m->nbra * m->nket * ldx / P;
-    PP_CALL(pp_pool_release(scratch, err));
-    PP_CALL(st);
+    PP_TRY(pp_pawpair_sides(&m->ket->pair, wc, k, m->bra.c[j], m->bra.nb, m->kset.c[j], nkl, ld, &xb, &xd, NULL,
+                            NULL, scratch, err));
+    XB = xb, XD = xd;
   }
+  memset(m->C1, 0, pp_bcmat_elems(c1) * sizeof *m->C1);
+  if (P == 1) {
+    /* The block in hand is the rank's own: its coefficients and X_D side by side are not needed. */
+    const double complex one = 1, zero = 0;
+    const int nbl = m->bra.nb, ldc = c1->lld;
+    if (nbl > 0 && nkl > 0) {
+      zgemm_("C", "N", &nbl, &nkl, &ld, &one, m->bra.c[j], &ld, m->kset.c[j], &ld, &zero, m->C1, &ldc);
+      if (ldx > 0) zgemm_("C", "N", &nbl, &nkl, &ldx, &one, XB, &ldx, XD, &ldx, &one, m->C1, &ldc);
+    }
+  } else {
+    double complex *cur = m->ring[0], *next = m->ring[1];
+    if (nkl > 0) {
+      memcpy(cur, m->kset.c[j], sizeof *cur * (size_t)ld * nkl);
+      if (ldx > 0) memcpy(cur + (size_t)ld * nkl, XD, sizeof *cur * (size_t)ldx * nkl);
+    }
+    for (int t = 0; t < P; t++) {
+      const int src = (me + t) % P, nsrc = (me + t + 1) % P;
+      int k0, nk, k1, nk1;
+      pp_layout_bands(lay, m->nket, src, &k0, &nk);
+      pp_layout_bands(lay, m->nket, nsrc, &k1, &nk1);
+      MPI_Request req[2];
+      int nreq = 0;
+      if (t < P - 1) {
+        MPI_Irecv(next, (int)((int64_t)(ld + ldx) * nk1), MPI_C_DOUBLE_COMPLEX, (me + 1) % P, t, lay->kcomm,
+                  &req[nreq++]);
+        MPI_Isend(cur, (int)((int64_t)(ld + ldx) * nk), MPI_C_DOUBLE_COMPLEX, (me + P - 1) % P, t, lay->kcomm,
+                  &req[nreq++]);
+      }
+      multiply_block(m, m->bra.c[j], ld, XB, ldx, cur, k0, nk, c1);
+      if (nreq && MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE) != MPI_SUCCESS)
+        PP_THROW(PP_ERR_MPI, "the ring exchange of ket blocks failed");
+      double complex *tmp = cur;
+      cur = next, next = tmp;
+    }
+  }
+  m->r->flops += 8.0 * m->bra.nb * m->nket * (double)(ld + ldx);
   m->r->seconds_gemm += MPI_Wtime() - t0;
   /* Gamma-only files hold √2·c(G) on half a sphere: the real part. */
   if (pp_variant_is_gamma(wc->variant))
     for (size_t e = 0; e < (size_t)c1->lld * c1->locc; e++) m->C1[e] = creal(m->C1[e]);
-  return PP_OK;
+done:
+  if (scratch) {
+    const pp_status rs = pp_pool_release(scratch, st == PP_OK ? err : &(pp_err){0});
+    if (st == PP_OK) st = rs;
+  }
+  return st;
 }
 
 /* Band matching of item it from S on g2, into r's arrays on the group's
@@ -207,9 +274,9 @@ static pp_status one_item(mx *m, pp_stage *sg, int j, pp_err *err) {
   if (j < m->bra.nlocal) {
     it = m->bra.item[j];
     const int one = 1;
-    st = gemm_s(m, sg, j, &c1, err);
+    st = ring_s(m, sg, j, &c1, err);
     if (st == PP_OK)
-      pzgemr2d_(&m->nbra, &m->nket, m->C1, &one, &one, c1.desc, m->C2, &one, &one, c2.desc, &m->g1.ctxt);
+      pzgemr2d_(&m->nbra, &m->nket, m->C1, &one, &one, c1.desc, m->C2, &one, &one, c2.desc, &m->gp.ctxt);
     if (st == PP_OK && m->s->svd) {
       int info = 0;
       memcpy(m->W, m->C2, pp_bcmat_elems(&c2) * sizeof *m->W);
@@ -303,13 +370,13 @@ static pp_status stage(pp_ctx *ctx, mx *m, pp_err *err) {
   pp_ovlmatrix_result *r = m->r;
   const pp_layout *lay = &r->pr.lay;
   pp_stage sg = {0};
-  pp_pool *wb, *wk, *mat;
+  pp_pool *wb, *wk, *mat, *ring;
   pp_status st = PP_OK;
   size_t paw = 0, mbytes = 0;
   PP_TRY(pp_agree(matrix_need(m, &mbytes, err), err, ctx->world));
   r->bytes_matrix = (double)mbytes;
   PP_TRY(pp_stage_begin(ctx, "ovlmatrix", &sg, err));
-  PP_TRY(pp_stage_need(&sg, "bra-wf, ket-wf, matrix",
+  PP_TRY(pp_stage_need(&sg, "bra-wf, ket-wf, matrix, ket-ring",
                        pp_project_run_need(lay, &r->pr.bulk, r->blo, r->bhi) +
                            pp_project_run_need(lay, &m->ket->ds, r->klo, r->khi) + mbytes,
                        err));
@@ -318,7 +385,8 @@ static pp_status stage(pp_ctx *ctx, mx *m, pp_err *err) {
   PP_TRY(read_both(ctx, m, wb, wk, err));
   pp_pool *const deps[2] = {wb, wk};
   PP_TRY(pp_stage_pool(&sg, "matrix", deps, 2, &mat, err));
-  PP_TRY(pp_agree(alloc_matrices(m, mat, err), err, ctx->world));
+  PP_TRY(pp_stage_pool(&sg, "ket-ring", deps, 2, &ring, err));
+  PP_TRY(pp_agree(alloc_matrices(m, mat, ring, err), err, ctx->world));
   for (int j = 0; m->s->paw && j < m->bra.nlocal; j++) {
     const int k = m->bra.item[j] % m->bra.wc->nkpts;
     const size_t b = pp_pawpair_scratch_bytes(&m->ket->pair, m->bra.wc, k, m->bra.nb, m->kset.nb);
@@ -378,7 +446,7 @@ static pp_status make_grids(const pp_ovlmatrix_setup *s, mx *m, pp_err *err) {
   if (pr * pc != lay->nbranks)
     PP_FAIL(err, PP_ERR_ARG, "--blacs %dx%d: a k-point group here has %d rank(s) (%d ranks, %d k-point group(s)); "
             "the grid must use them all", pr, pc, lay->nbranks, lay->size, lay->nkgroups);
-  PP_CALL(pp_blacs_grid(lay->kcomm, 1, lay->nbranks, &m->g1, err));
+  PP_CALL(pp_blacs_grid(lay->kcomm, lay->nbranks, 1, &m->gp, err));
   PP_CALL(pp_blacs_grid(lay->kcomm, pr, pc, &m->g2, err));
   m->r->nprow = pr, m->r->npcol = pc;
   return PP_OK;
@@ -397,7 +465,7 @@ static pp_status alloc_answers(const pp_ovlmatrix_setup *s, pp_ovlmatrix_result 
 
 pp_status pp_ovlmatrix_run(pp_ctx *ctx, const pp_ovlmatrix_setup *s, pp_ovlmatrix_result *r, pp_err *err) {
   *r = (pp_ovlmatrix_result)PP_OVLMATRIX_RESULT_INIT;
-  mx m = {.s = s, .r = r, .g1 = PP_BLACS_NONE, .g2 = PP_BLACS_NONE};
+  mx m = {.s = s, .r = r, .gp = PP_BLACS_NONE, .g2 = PP_BLACS_NONE};
   pp_project_setup ps;
   pp_project_target t;
   pp_status st = PP_OK;
@@ -424,7 +492,7 @@ done:
   }
   if (m.ket) pp_project_defect_end(m.ket);
   pp_blacs_free(&m.g2);
-  pp_blacs_free(&m.g1);
+  pp_blacs_free(&m.gp);
   return st;
 }
 

@@ -91,7 +91,7 @@ static void print_summary(const pp_ovlmatrix_setup *s, const pp_ovlmatrix_result
     }
     printf("\n");
   }
-  printf("pzgemm: %.3g GFLOP in %.3f s (%.2f GFLOP/s over all ranks); largest matrix memory per rank %.1f MiB\n",
+  printf("product: %.3g GFLOP in %.3f s (%.2f GFLOP/s over all ranks); largest matrix memory per rank %.1f MiB\n",
          r->flops / 1e9, r->seconds_gemm, r->seconds_gemm > 0 ? r->flops / 1e9 / r->seconds_gemm : 0,
          r->bytes_matrix / 1048576.0);
   if (s->h5) printf("matrices: %s\n", s->h5);

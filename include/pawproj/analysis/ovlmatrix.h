@@ -5,16 +5,18 @@
  * The runs are opened and matched as by project (projectsetup.h: the bra
  * run plays the bulk, the ket run the one defect; same checks, same PAW
  * terms of pawpair.h). Each k-point group reads both band windows in
- * ScaLAPACK's block distribution (layout.h, blocked): the coefficients of
- * a group are then two 1 × P block-column matrices, and so are the PAW
- * sides X_B, X_D of pawpair.h, and S = C_B^H C_D + X_B^H X_D is two
- * pzgemm on that 1 × P grid. S is then moved (pzgemr2d) onto an nprow ×
- * npcol grid with square blocks, where the SVD (pzgesvd: the singular
- * values are the cosines of the principal angles between the two
- * subspaces, whatever the basis inside degenerate levels) and the band
- * matching run, and each rank writes its own blocks of it to the HDF5
- * file (h5out.h: no rank holds the whole matrix). One (spin, k) item at a
- * time: the matrix memory per rank is ∝ 1/P for each.
+ * ScaLAPACK's block distribution (layout.h, blocked). S = C_B^H C_D +
+ * X_B^H X_D (X the PAW sides of pawpair.h) is formed in row strips: the
+ * ket blocks [C_D; X_D] go round the group's ring while each rank
+ * multiplies them with its own bra bands (one full ZGEMM per step, the
+ * next block arriving meanwhile), so S lies on a P × 1 BLACS grid. It is
+ * then moved (pzgemr2d) onto an nprow × npcol grid with square blocks,
+ * where the SVD (pzgesvd: the singular values are the cosines of the
+ * principal angles between the two subspaces, whatever the basis inside
+ * degenerate levels) and the band matching run, and each rank writes its
+ * own blocks of it to the HDF5 file (h5out.h: no rank holds the whole
+ * matrix). One (spin, k) item at a time: the matrix memory per rank is
+ * ∝ 1/P for each.
  *
  * Matching: each bra band m to the ket band n* of largest |S_mn|², with
  * its weight, the runner-up's, and the weight of n*'s degenerate level
@@ -46,7 +48,7 @@ typedef struct pp_ovlmatrix_result {
   double *sv;                        /* svd: (nitems, nsv) descending, identical on all ranks; else NULL */
   int *best;                         /* match: (nitems, nbra) ket band (global, 0-based) */
   double *w_best, *w_next, *w_level; /* match: (nitems, nbra) |S|² of n*, of the runner-up, of n*'s level */
-  double seconds_gemm, flops;        /* the pzgemm time (max over ranks) and flops (all ranks) */
+  double seconds_gemm, flops;        /* the product's time (max over ranks) and flops (all ranks) */
   double bytes_matrix;               /* largest per-rank bytes of one item's matrices */
 } pp_ovlmatrix_result;
 

@@ -56,10 +56,6 @@ size_t pp_bcmat_elems(const pp_bcmat *a);
 int pp_bcmat_grow(const pp_bcmat *a, const pp_blacs *g, int li);
 int pp_bcmat_gcol(const pp_bcmat *a, const pp_blacs *g, int lj);
 
-void pzgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k,
-             const double complex *alpha, const double complex *a, const int *ia, const int *ja, const int *desca,
-             const double complex *b, const int *ib, const int *jb, const int *descb, const double complex *beta,
-             double complex *c, const int *ic, const int *jc, const int *descc);
 void pzgemr2d_(const int *m, const int *n, const double complex *a, const int *ia, const int *ja, const int *desca,
                double complex *b, const int *ib, const int *jb, const int *descb, const int *ictxt);
 void pzgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, double complex *a, const int *ia,

@@ -74,10 +74,42 @@ static pp_status add_paw(pp_stage *sg, const pp_pawpair *paw, const pp_wfset *bu
   return st;
 }
 
+/* Item j from scratch: the group's defect bands gathered, one ZGEMM, the
+ * PAW terms; r (nd, 2) this rank's part of (v, c). */
+static pp_status compute_item(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
+                              const pp_pawpair *paw, int j, double complex *all, double complex *Sj,
+                              pp_overlap_proj *proj, double *r, pp_err *err) {
+  const pp_wavecar *bwc = bulk->wc;
+  const int nd = def->hi - def->lo, nbl = bulk->nb;
+  const int k = bulk->item[j] % bwc->nkpts;
+  const int ld = (int)pp_wavecar_nstored(bwc, k);
+  PP_CALL(gather_defect(lay, def, j, ld, all, err));
+  if (nbl > 0) {
+    /* Column-major view: bulk rows are columns of a (ld × nbl) matrix. */
+    const double complex one = 1, zero = 0;
+    zgemm_("C", "N", &nbl, &nd, &ld, &one, bulk->c[j], &ld, all, &ld, &zero, Sj, &nbl);
+  }
+  if (paw) PP_CALL(add_paw(sg, paw, bulk, j, all, nd, ld, Sj, proj, err));
+  const int gamma = pp_variant_is_gamma(bwc->variant);
+  for (int n = 0; n < nd; n++) {
+    r[2 * n] = r[2 * n + 1] = 0;
+    for (int m = 0; m < nbl; m++) {
+      double complex *x = Sj + (size_t)n * nbl + m;
+      if (gamma) *x = creal(*x);
+      const double p = creal(*x) * creal(*x) + cimag(*x) * cimag(*x);
+      const int valence = bwc->occ[pp_wavecar_idx(bwc, pp_wfset_spin(bulk, j), k, bulk->b0 + m)] > PP_OCC_VALENCE;
+      r[2 * n + (valence ? 0 : 1)] += p;
+    }
+  }
+  return PP_OK;
+}
+
+/* Every local item, in rounds (see pp_overlap_items); raw (nlocal, nd, 2)
+ * summed over the group's bulk slices. */
 static pp_status compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
                          const pp_pawpair *paw, pp_pool *gather_pool, pp_pool *ovl_pool,
-                         double complex **S, pp_overlap_proj *proj, double *raw, pp_err *err) {
-  const pp_wavecar *bwc = bulk->wc;
+                         double complex **S, pp_overlap_proj *proj, double *raw, const pp_overlap_items *items,
+                         pp_err *err) {
   const int nd = def->hi - def->lo, nbl = bulk->nb;
   const int64_t ldmax = max_ld(bulk);
   if ((int64_t)nd * ldmax > INT_MAX || ldmax > INT_MAX)
@@ -88,29 +120,25 @@ static pp_status compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bul
   PP_CALL(pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * (size_t)nbl * 16 + 16,
                         (void **)S, err));
   if (paw && proj) PP_CALL(alloc_proj(bulk, nd, paw, ovl_pool, proj, err));
-  const int gamma = pp_variant_is_gamma(bwc->variant);
-  for (int j = 0; j < bulk->nlocal; j++) {
-    const int k = bulk->item[j] % bwc->nkpts;
-    const int ld = (int)pp_wavecar_nstored(bwc, k);
-    PP_CALL(gather_defect(lay, def, j, ld, all, err));
-    double complex *Sj = *S + (size_t)j * nd * nbl;
-    if (nbl > 0) {
-      /* Column-major view: bulk rows are columns of a (ld × nbl) matrix. */
-      const double complex one = 1, zero = 0;
-      zgemm_("C", "N", &nbl, &nd, &ld, &one, bulk->c[j], &ld, all, &ld, &zero, Sj, &nbl);
-    }
-    if (paw) PP_CALL(add_paw(sg, paw, bulk, j, all, nd, ld, Sj, proj, err));
-    double *r = raw + (size_t)j * nd * 2;
-    for (int n = 0; n < nd; n++) {
-      r[2 * n] = r[2 * n + 1] = 0;
-      for (int m = 0; m < nbl; m++) {
-        double complex *x = Sj + (size_t)n * nbl + m;
-        if (gamma) *x = creal(*x);
-        const double p = creal(*x) * creal(*x) + cimag(*x) * cimag(*x);
-        const int valence = bwc->occ[pp_wavecar_idx(bwc, pp_wfset_spin(bulk, j), k, bulk->b0 + m)] > PP_OCC_VALENCE;
-        r[2 * n + (valence ? 0 : 1)] += p;
+  int rounds = bulk->nlocal;
+  if (items) MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_INT, MPI_MAX, lay->world);
+  for (int j = 0; j < rounds; j++) {
+    if (j < bulk->nlocal) {
+      double complex *Sj = *S + (size_t)j * nd * nbl;
+      double complex *PB = paw && proj ? proj->PB + (size_t)j * nbl * proj->ncb : NULL;
+      double complex *PD = paw && proj ? proj->PD + (size_t)j * nd * proj->ncd : NULL;
+      double *r = raw + (size_t)j * nd * 2;
+      int done = 0;
+      if (items) PP_CALL(items->load(items->arg, bulk->item[j], bulk->b0, nbl, Sj, r, PB, PD, &done, err));
+      if (!done) {
+        PP_CALL(compute_item(sg, lay, bulk, def, paw, j, all, Sj, proj, r, err));
+        /* Sum the band slices of the group: every group rank has the same items. */
+        if (MPI_Allreduce(MPI_IN_PLACE, r, nd * 2, MPI_DOUBLE, MPI_SUM, lay->kcomm) != MPI_SUCCESS)
+          PP_FAIL(err, PP_ERR_MPI, "MPI_Allreduce of the band weights failed");
+        if (items) PP_CALL(items->save(items->arg, bulk->item[j], bulk->b0, nbl, Sj, r, PB, PD, err));
       }
     }
+    if (items) PP_CALL(items->between(items->arg, j, rounds, err));
   }
   return PP_OK;
 }
@@ -127,7 +155,7 @@ size_t pp_overlap_paw_scratch(const pp_wfset *bulk, int ndefect, const pp_pawpai
 pp_status pp_overlap_compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *defect,
                              const pp_pawpair *paw, const double *kweight, pp_pool *gather_pool,
                              pp_pool *ovl_pool, double complex **S, pp_overlap_proj *proj,
-                             double *character, pp_err *err) {
+                             double *character, const pp_overlap_items *items, pp_err *err) {
   const pp_wavecar *bwc = bulk->wc;
   const int nd = defect->hi - defect->lo;
   double *raw = NULL;
@@ -135,11 +163,8 @@ pp_status pp_overlap_compute(pp_stage *sg, const pp_layout *lay, const pp_wfset 
   pp_status st = pp_pool_alloc(ovl_pool, (size_t)bulk->nlocal * nd * 2 * sizeof(double) + 16,
                                (void **)&raw, err);
   if (st == PP_OK)
-    st = compute(sg, lay, bulk, defect, paw, gather_pool, ovl_pool, S, proj, raw, err);
+    st = compute(sg, lay, bulk, defect, paw, gather_pool, ovl_pool, S, proj, raw, items, err);
   PP_CALL(pp_agree(st, err, lay->world));
-  /* Sum the band slices of the group: every group rank has the same items. */
-  if (bulk->nlocal > 0)
-    MPI_Allreduce(MPI_IN_PLACE, raw, bulk->nlocal * nd * 2, MPI_DOUBLE, MPI_SUM, lay->kcomm);
   /* Every item's (v, c) on every rank (one group contributes each entry,
    * the others add zeros: exact), then the k-weighted sums in item order,
    * so that the character does not depend on how items fall to groups. */

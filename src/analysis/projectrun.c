@@ -13,6 +13,7 @@
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/core/stopsignal.h"
+#include "pawproj/io/itemckpt.h"
 #include "pawproj/io/projectout.h"
 #include "pawproj/io/studyckpt.h"
 #include "pawproj/io/wfset.h"
@@ -61,7 +62,36 @@ done:
 typedef struct results_out {
   const char *path;        /* single run: the file to write; NULL: none or a study */
   const pp_studyckpt *ck;  /* study with --h5: one file per defect in its directory; NULL: none */
+  double t0;               /* study: when its stages began (MPI_Wtime), for the time limits */
 } results_out;
+
+/* Whether to stop now, agreed by all ranks: a signal caught
+ * (stopsignal.h), or the next step (est seconds) would likely end after
+ * the run's limit (30 s kept before the job's end). Returns the reason, or
+ * NULL to go on. */
+static const char *stop_reason(const pp_ctx *ctx, const pp_project_setup *s, double t0, double est) {
+  int why = pp_stopsignal_caught() ? 1 : 0;
+  if (!why && s->max_seconds > 0 && MPI_Wtime() - t0 + est > s->max_seconds) why = 2;
+  if (!why && s->end_time > 0 && (double)time(NULL) + est + 30 > s->end_time) why = 3;
+  int any = 0;
+  MPI_Allreduce(&why, &any, 1, MPI_INT, MPI_MAX, ctx->world);
+  return any == 0   ? NULL
+         : any == 1 ? "on a signal (SIGTERM or SIGUSR1)"
+         : any == 2 ? "to stay within --max-seconds"
+                    : "to end before the job does (SLURM_JOB_END_TIME)";
+}
+
+/* Before a defect (1.25 × the longest defect so far as its estimate). */
+static pp_status check_stop(const pp_ctx *ctx, const pp_project_setup *s, const pp_project_result *r,
+                            const results_out *out, int done, double longest, pp_err *err) {
+  const char *reason = stop_reason(ctx, s, out->t0, 1.25 * longest);
+  if (!reason) return PP_OK;
+  if (!out->ck)
+    PP_FAIL(err, PP_STOPPED, "%s, after %d of %d defects; nothing is saved without --h5 (give --h5 FILE "
+            "to make a study resumable)", reason, done, r->ndefects);
+  PP_FAIL(err, PP_STOPPED, "%s, after %d of %d defects; the finished ones are in %s; rerun the same "
+          "command (or add --resume) to continue", reason, done, r->ndefects, out->ck->dir);
+}
 
 static pp_status write_results(const pp_ctx *ctx, const pp_project_setup *s, const pp_project_result *r,
                                const pp_project_defect *d, const results_out *out, const pp_wfset *bulk,
@@ -116,6 +146,69 @@ done:
   return st;
 }
 
+/* Per-item checkpoints of one defect of a study with --h5 (itemckpt.h):
+ * FILE.ckpt/LABEL.item-I.bin, removed once the defect's own file exists. */
+typedef struct item_ckpt {
+  const pp_ctx *ctx;
+  const pp_project_setup *s;
+  const pp_project_result *r;
+  const pp_project_defect *d;
+  const results_out *out;
+  pp_itemckpt_shape sh;
+  double t_round, longest; /* the last round's end, the longest round so far (s) */
+  int loaded;              /* items taken from an earlier run (group rank 0 counts) */
+} item_ckpt;
+
+static void item_path(const item_ckpt *c, int it, char *p, size_t n) {
+  snprintf(p, n, "%s/%s.item-%d.bin", c->out->ck->dir, c->d->label, it);
+}
+
+static pp_status item_load(void *arg, int it, int b0, int nbl, double complex *Sj, double *raw, double complex *PB,
+                           double complex *PD, int *done, pp_err *err) {
+  item_ckpt *c = arg;
+  char p[4600];
+  item_path(c, it, p, sizeof p);
+  *done = pp_itemckpt_exists(c->r->lay.kcomm, p);
+  if (!*done) return PP_OK;
+  c->loaded += c->r->lay.brank == 0;
+  return pp_itemckpt_read(c->r->lay.kcomm, p, &c->sh, it, b0, nbl, raw, Sj, PB, PD, err);
+}
+
+static pp_status item_save(void *arg, int it, int b0, int nbl, const double complex *Sj, const double *raw,
+                           const double complex *PB, const double complex *PD, pp_err *err) {
+  item_ckpt *c = arg;
+  char p[4600];
+  item_path(c, it, p, sizeof p);
+  return pp_itemckpt_write(c->r->lay.kcomm, p, &c->sh, it, b0, nbl, raw, Sj, PB, PD, err);
+}
+
+/* After a round: stop if asked to (1.25 × the longest round as the next
+ * one's estimate), unless it was the last round. */
+static pp_status item_between(void *arg, int round, int nrounds, pp_err *err) {
+  item_ckpt *c = arg;
+  if (c->s->after_round) c->s->after_round(c->s->report_arg, (int)(c->d - c->r->defects), round);
+  const double now = MPI_Wtime();
+  if (now - c->t_round > c->longest) c->longest = now - c->t_round;
+  c->t_round = now;
+  if (round == nrounds - 1) return PP_OK;
+  const char *reason = stop_reason(c->ctx, c->s, c->out->t0, 1.25 * c->longest);
+  if (!reason) return PP_OK;
+  PP_FAIL(err, PP_STOPPED, "%s, inside defect %s after %d of its %d rounds of (spin, k-point) items; the finished "
+          "defects and items are in %s; rerun the same command (or add --resume) to continue", reason, c->d->label,
+          round + 1, nrounds, c->out->ck->dir);
+}
+
+/* The defect's own file is written: its item files go. */
+static void items_remove(const item_ckpt *c) {
+  MPI_Barrier(c->ctx->world);
+  if (c->ctx->rank != 0) return;
+  for (int it = 0; it < c->r->lay.nitems; it++) {
+    char p[4600];
+    item_path(c, it, p, sizeof p);
+    remove(p);
+  }
+}
+
 /* Stage "overlap" (and "write" inside it: the results file holds what
  * the overlap stage's pools hold). */
 static pp_status overlaps(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_project_defect *d,
@@ -134,8 +227,20 @@ static pp_status overlaps(pp_ctx *ctx, const pp_project_setup *s, pp_project_res
   pp_pool *const ovl_deps[2] = {bwf, gath};
   PP_TRY(pp_stage_pool(&sg, "overlaps", ovl_deps, 2, &ovl, err));
   if (ctx->rank == 0 && !ctx->quiet) fprintf(stderr, "[pawproj] computing overlaps\n");
+  item_ckpt ic = {.ctx = ctx, .s = s, .r = r, .d = d, .out = out, .t_round = MPI_Wtime()};
+  const int nspinor = bwc->nspinor;
+  ic.sh = (pp_itemckpt_shape){.nd = nd, .nbands = bwc->nbands, .ncb = s->paw ? nspinor * d->pair.nprojb : 0,
+                              .ncd = s->paw ? nspinor * d->pair.nprojd : 0};
+  const pp_overlap_items items = {&ic, item_load, item_save, item_between};
   PP_TRY(pp_overlap_compute(&sg, &r->lay, bulk, defect, s->paw ? &d->pair : NULL, r->bulk.kweight, gath, ovl, &S,
-                            s->paw && h5 ? &proj : NULL, d->character, err));
+                            s->paw && h5 ? &proj : NULL, d->character, out->ck ? &items : NULL, err));
+  if (out->ck) {
+    int loaded = ic.loaded;
+    MPI_Allreduce(MPI_IN_PLACE, &loaded, 1, MPI_INT, MPI_SUM, ctx->world);
+    if (loaded && ctx->rank == 0 && !ctx->quiet)
+      fprintf(stderr, "[pawproj] defect %s: %d of %d (spin, k-point) items taken from an earlier run\n", d->label,
+              loaded, r->lay.nitems);
+  }
   double flops = 0;
   for (int j = 0; j < bulk->nlocal; j++)
     flops += 8.0 * nd * bulk->nb * (double)pp_wavecar_nstored(bwc, bulk->item[j] % bwc->nkpts);
@@ -149,6 +254,7 @@ static pp_status overlaps(pp_ctx *ctx, const pp_project_setup *s, pp_project_res
     PP_TRY(pp_stage_begin(ctx, "write", &sw, err));
     PP_TRY(write_results(ctx, s, r, d, out, bulk, S, &proj, err));
     PP_TRY(pp_stage_end(&sw, err));
+    if (out->ck) items_remove(&ic);
   }
   PP_TRY(pp_stage_end(&sg, err));
 done:
@@ -204,28 +310,6 @@ done:
   return st;
 }
 
-/* Before a defect, all ranks agree whether to stop: a signal caught
- * (stopsignal.h), or the defect would likely end after the run's limit
- * (1.25 × the longest defect so far; 30 s kept before the job's end). */
-static pp_status check_stop(const pp_ctx *ctx, const pp_project_setup *s, const pp_project_result *r,
-                            const results_out *out, int done, double t0, double longest, pp_err *err) {
-  const double est = 1.25 * longest;
-  int why = pp_stopsignal_caught() ? 1 : 0;
-  if (!why && s->max_seconds > 0 && MPI_Wtime() - t0 + est > s->max_seconds) why = 2;
-  if (!why && s->end_time > 0 && (double)time(NULL) + est + 30 > s->end_time) why = 3;
-  int any = 0;
-  MPI_Allreduce(&why, &any, 1, MPI_INT, MPI_MAX, ctx->world);
-  if (!any) return PP_OK;
-  const char *reason = any == 1   ? "on a signal (SIGTERM or SIGUSR1)"
-                       : any == 2 ? "to stay within --max-seconds"
-                                  : "to end before the job does (SLURM_JOB_END_TIME)";
-  if (!out->ck)
-    PP_FAIL(err, PP_STOPPED, "%s, after %d of %d defects; nothing is saved without --h5 (give --h5 FILE "
-            "to make a study resumable)", reason, done, r->ndefects);
-  PP_FAIL(err, PP_STOPPED, "%s, after %d of %d defects; the finished ones are in %s; rerun the same "
-          "command (or add --resume) to continue", reason, done, r->ndefects, out->ck->dir);
-}
-
 /* "project": the bulk read once into its pool, then every defect not
  * taken from a checkpoint; the need of the bulk and the largest defect is
  * checked before reading. */
@@ -244,9 +328,10 @@ static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_resul
     if (need > most) most = need;
   }
   if (done == r->ndefects) return PP_OK;
-  const double t0 = MPI_Wtime();
+  const results_out o = {.path = out->path, .ck = out->ck, .t0 = MPI_Wtime()};
+  out = &o;
   double longest = 0;
-  if (s->study) PP_CALL(check_stop(ctx, s, r, out, done, t0, longest, err));
+  if (s->study) PP_CALL(check_stop(ctx, s, r, out, done, longest, err));
   PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
   PP_TRY(pp_stage_need(&sp, "bulk-wf, defect-wf, defect-gathered, overlaps", pp_project_bulk_need(r) + most, err));
   PP_TRY(pp_stage_pool(&sp, "bulk-wf", &r->pool, 1, &bwf, err));
@@ -254,7 +339,7 @@ static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_resul
   MPI_Allreduce(&bulk.bytes_read, &r->bulk_bytes_read, 1, MPI_DOUBLE, MPI_SUM, ctx->world);
   for (int i = 0, first = 1; i < r->ndefects; i++) {
     if (r->defects[i].resumed) continue;
-    if (s->study && !first) PP_TRY(check_stop(ctx, s, r, out, done, t0, longest, err));
+    if (s->study && !first) PP_TRY(check_stop(ctx, s, r, out, done, longest, err));
     const double t = MPI_Wtime();
     PP_TRY(one_defect(ctx, s, r, i, out, bwf, &bulk, err));
     if (MPI_Wtime() - t > longest) longest = MPI_Wtime() - t;

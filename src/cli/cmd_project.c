@@ -72,6 +72,12 @@ static pp_status print_defect(void *arg, const pp_project_result *r, const pp_pr
   return PP_OK;
 }
 
+/* Where the tests stop a study inside a defect (cli/testfault.h). */
+static void after_round(void *arg, int defect, int round) {
+  (void)arg;
+  pp_testfault_item(defect, round);
+}
+
 static void write_json(FILE *f, const void *arg) {
   const project_view *v = arg;
   if (v->s->dry_run)
@@ -138,6 +144,7 @@ static pp_status read_setup(const pp_args *a, project_cli *c, pp_err *err) {
   PP_CALL(pp_cli_study_stop_opts(a, s, err));
   s->report = print_defect;
   s->report_arg = c;
+  s->after_round = after_round;
   return PP_OK;
 }
 

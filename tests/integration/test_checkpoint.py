@@ -15,6 +15,13 @@ and the checkpoints are the program's real paths.
   - SIGTERM after the second defect on 1 rank, resumed on 2; stopped on 4,
     resumed on 2 (--resume): FILE equals the uninterrupted run to 1e-12
     (what any two rank counts agree to: test_ranks_agree.py).
+  - Inside a defect (issue 12: checkpoints per (defect, spin, k-point)):
+    SIGTERM after the second round of items of the second defect, 1 rank:
+    exit 3, the message names the defect and the rounds, FILE.ckpt holds
+    the first defect's file and the finished items' files. Resumed on the
+    same rank count: bit for bit; a copy resumed on 2 ranks (other k-point
+    groups own the items): to 1e-12; the log says how many items were
+    taken. A damaged item file is refused by name.
   - kill -9 (SIGKILL of rank 0) after the second defect: the job ends, the
     checkpoints of the two finished defects and the INCOMPLETE manifest
     remain, no FILE; rerunning completes it, bit for bit.
@@ -26,6 +33,8 @@ and the checkpoints are the program's real paths.
     --h5 a stop says that nothing is saved."""
 import json
 import os
+import shutil
+import struct
 import tempfile
 import time
 
@@ -41,11 +50,14 @@ SPEC = "vac=%s@14-16 self=%s@1-20 vac14=%s@14" % (VAC, BULK, VAC)
 LABELS = ["vac", "self", "vac14"]
 
 
-def study(h5, n, extra=(), fault=None, spec=SPEC, extra_env=None):
-    """Runs the study; fault = (after defect, signal number)."""
+def study(h5, n, extra=(), fault=None, spec=SPEC, extra_env=None, item=None):
+    """Runs the study; fault = (after defect, signal number); item = (defect,
+    round, signal number): inside a defect, after that round of its items."""
     e = dict(extra_env or {})
     if fault:
         e["PAWPROJ_TEST_SIGNAL_AFTER"], e["PAWPROJ_TEST_SIGNAL"] = str(fault[0]), str(fault[1])
+    if item:
+        e["PAWPROJ_TEST_SIGNAL_ITEM"], e["PAWPROJ_TEST_SIGNAL"] = "%d:%d" % item[:2], str(item[2])
     return run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", spec, "--h5", h5,
                 "--json", h5 + ".json"] + list(extra), n, check=False, extra_env=e)
 
@@ -123,6 +135,42 @@ with tempfile.TemporaryDirectory() as tmp:
         worst = max(abs(a[k] - b[k]) for a, b in zip(got, want) for k in a if isinstance(a[k], float))
         c.check(len(got) == len(want) and worst <= 1e-12, "started on %d: JSON table to 1e-12 (%.1e)"
                 % (start, worst))
+
+    # Inside a defect: after round 1 (0-based) of defect 1's 4 items on 1 rank.
+    ref1 = os.path.join(tmp, "ref1.h5")
+    study(ref1, 1)
+    h5 = os.path.join(tmp, "items.h5")
+    p = study(h5, 1, item=(1, 1, 15))
+    ck = h5 + ".ckpt"
+    files = sorted(os.listdir(ck)) if os.path.isdir(ck) else []
+    c.check(p.returncode == 3 and "inside defect self after 2 of its 4 rounds" in p.stderr,
+            "stopped inside a defect: exit %d: %s" % (p.returncode, p.stderr.strip()[-200:]))
+    c.check(files == ["manifest", "self.item-0.bin", "self.item-1.bin", "vac.h5"],
+            "inside a defect: the first defect's file and the two finished items: %s" % files)
+    other, marked = os.path.join(tmp, "items2.h5"), os.path.join(tmp, "items-marked.h5")
+    shutil.copytree(ck, other + ".ckpt")
+    shutil.copytree(ck, marked + ".ckpt")
+    p = study(h5, 1)
+    c.check(p.returncode == 0 and not compare(h5, ref1, exact=True),
+            "resumed inside a defect, same rank count: bit for bit (%s)" % compare(h5, ref1, exact=True))
+    p = run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", SPEC, "--h5", other], 2, check=False)
+    diff = compare(other, ref1, exact=False) if p.returncode == 0 else ["exit %d" % p.returncode]
+    c.check(not diff, "resumed inside a defect on 2 ranks: = uninterrupted to 1e-12 (%s)" % diff)
+    # The items are taken, not recomputed: a number planted in item 0's file
+    # (header 64 B, raw 20 x 2 doubles, then S row 0) is in the results.
+    with open(os.path.join(marked + ".ckpt", "self.item-0.bin"), "r+b") as f:
+        f.seek(64 + 20 * 16)
+        f.write(struct.pack("<dd", 7.0, 0.5))
+    p = run(["project", "--bulk", BULK, "--datasets", BULK, "--defects", SPEC, "--h5", marked], 2, check=False)
+    got = h5py.File(marked, "r")["defects/self/overlaps"][0, 0, 0, 0] if p.returncode == 0 else None
+    c.check(got == 7.0 + 0.5j, "resumed: the items come from their files (planted value read back: %s)" % got)
+    h5 = os.path.join(tmp, "items3.h5")
+    study(h5, 1, item=(1, 1, 15))
+    with open(os.path.join(h5 + ".ckpt", "self.item-1.bin"), "r+b") as f:
+        f.truncate(100)
+    p = study(h5, 1)
+    c.check(p.returncode != 0 and "self.item-1.bin" in p.stderr and "remove it" in p.stderr,
+            "a damaged item file is refused by name: %s" % p.stderr.strip()[-200:])
 
     # kill -9 of rank 0 after the second defect: the job ends.
     h5 = os.path.join(tmp, "kill.h5")

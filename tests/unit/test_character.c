@@ -96,7 +96,7 @@ static int run(const double *kw, double *character, double complex *Sout) {
   pp_pool_create(&reg, "project", "overlaps", NULL, 0, &op, &e);
   double complex *S = NULL;
   const pp_status st =
-      pp_overlap_compute(NULL, &lay, &X.bulk, &X.def, NULL, kw, gp, op, &S, NULL, character, &e);
+      pp_overlap_compute(NULL, &lay, &X.bulk, &X.def, NULL, kw, gp, op, &S, NULL, character, NULL, &e);
   CHECK(st == PP_OK, "pp_overlap_compute: %s", e.msg);
   if (st == PP_OK && Sout) memcpy(Sout, S, sizeof *S * (size_t)X.bulk.nlocal * ND * NB);
   pp_pools_destroy(&reg);

@@ -42,6 +42,26 @@ typedef struct pp_overlap_proj {
   int ncb, ncd;                 /* nspinor·nprojb, nspinor·nprojd */
 } pp_overlap_proj;
 
+/* Per-item checkpoints of a study (itemckpt.h), optional. The items are
+ * done in rounds (round j: the j-th item of every k-point group); all
+ * three are called on every rank of a group for its j-th item, `between`
+ * on every rank of the world after each round. */
+typedef struct pp_overlap_items {
+  void *arg;
+  /* *done = 1 (alike on the group's ranks) when an earlier run finished
+   * item it: Sj (nd, nbl) of this rank's bulk slice [b0, b0 + nbl), raw
+   * (nd, 2) summed over all bulk bands, and PB, PD (when not NULL) are
+   * then filled from its checkpoint. Collective over the group. */
+  pp_status (*load)(void *arg, int it, int b0, int nbl, double complex *Sj, double *raw, double complex *PB,
+                    double complex *PD, int *done, pp_err *err);
+  /* The item just computed, raw summed over all bulk bands. Collective over the group. */
+  pp_status (*save)(void *arg, int it, int b0, int nbl, const double complex *Sj, const double *raw,
+                    const double complex *PB, const double complex *PD, pp_err *err);
+  /* After round `round` of nrounds: a status other than PP_OK (PP_STOPPED)
+   * ends the computation there. Collective over the world. */
+  pp_status (*between)(void *arg, int round, int nrounds, pp_err *err);
+} pp_overlap_items;
+
 /* Bytes the overlap stage allocates on this rank. */
 size_t pp_overlap_need(const pp_layout *lay, const pp_wfset *bulk,
                        int ndefect);
@@ -53,6 +73,7 @@ size_t pp_overlap_paw_scratch(const pp_wfset *bulk, int ndefect, const pp_pawpai
  * element [j][n][m] = <B_(b0+m)|D_(lo+n)> at item j) from ovl_pool, using
  * gather_pool for the gathered defect bands, and the character of every
  * defect band: character (nspin, nd, PP_CHAR_N), identical on all ranks.
+ * items non-NULL: per-item checkpoints (above).
  * paw == NULL: pseudo method; else the PAW terms are added, and when
  * proj != NULL its arrays are allocated from ovl_pool and filled; the
  * PAW terms' buffers come from a pool "paw-scratch" of sg, one per item,
@@ -63,6 +84,6 @@ pp_status pp_overlap_compute(pp_stage *sg, const pp_layout *lay, const pp_wfset 
                              const double *kweight, pp_pool *gather_pool,
                              pp_pool *ovl_pool, double complex **S,
                              pp_overlap_proj *proj, double *character,
-                             pp_err *err);
+                             const pp_overlap_items *items, pp_err *err);
 
 #endif

@@ -95,6 +95,8 @@ typedef struct pp_project_setup {
   pp_project_report report; /* NULL: none */
   void *report_arg;
   pp_project_overlap_hook on_overlaps; /* NULL: none (wswq writes its files here) */
+  void (*after_round)(void *arg, int defect, int round); /* study with h5: after each round of a defect's items
+                                                         * (overlap.h), with report_arg; NULL: none */
   void *overlaps_arg;
 } pp_project_setup;
 

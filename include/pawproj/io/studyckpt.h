@@ -1,11 +1,13 @@
 /* studyckpt.h — checkpoints of a defect study (`project --defects
  * --h5 FILE`), so that a job stopped by a signal, a time limit or a kill
- * loses at most the defect it was working on.
+ * loses at most the (spin, k) items it was working on.
  *
  * The study keeps a directory FILE.ckpt beside FILE until it is complete:
  *   manifest    first line: "pawproj study checkpoint: INCOMPLETE ...", then
  *               the study's fingerprint (what decides its numbers: runs,
  *               bands, method, options; not the rank count);
+ *   LABEL.item-I.bin  one finished (spin, k) item of the defect at hand
+ *               (itemckpt.h), removed when the defect's LABEL.h5 exists;
  *   LABEL.h5    one finished defect in the single-run layout of
  *               projectout.h (plus ipr, ipr_pseudo with --ipr), written as
  *               LABEL.h5.partial and renamed when complete, so its presence

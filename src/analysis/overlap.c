@@ -104,6 +104,26 @@ static pp_status compute_item(pp_stage *sg, const pp_layout *lay, const pp_wfset
   return PP_OK;
 }
 
+/* Item j: from an earlier run's checkpoint, or computed (its (v, c) summed
+ * over the group's bulk slices) and checkpointed. */
+static pp_status one_item(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
+                         const pp_pawpair *paw, int j, double complex *all, double complex *S, pp_overlap_proj *proj,
+                         double *raw, const pp_overlap_items *items, pp_err *err) {
+  const int nd = def->hi - def->lo, nbl = bulk->nb;
+  double complex *Sj = S + (size_t)j * nd * nbl;
+  double complex *PB = paw && proj ? proj->PB + (size_t)j * nbl * proj->ncb : NULL;
+  double complex *PD = paw && proj ? proj->PD + (size_t)j * nd * proj->ncd : NULL;
+  double *r = raw + (size_t)j * nd * 2;
+  int done = 0;
+  if (items) PP_CALL(items->load(items->arg, bulk->item[j], bulk->b0, nbl, Sj, r, PB, PD, &done, err));
+  if (done) return PP_OK;
+  PP_CALL(compute_item(sg, lay, bulk, def, paw, j, all, Sj, proj, r, err));
+  /* Sum the band slices of the group: every group rank has the same items. */
+  if (MPI_Allreduce(MPI_IN_PLACE, r, nd * 2, MPI_DOUBLE, MPI_SUM, lay->kcomm) != MPI_SUCCESS)
+    PP_FAIL(err, PP_ERR_MPI, "MPI_Allreduce of the band weights failed");
+  return items ? items->save(items->arg, bulk->item[j], bulk->b0, nbl, Sj, r, PB, PD, err) : PP_OK;
+}
+
 /* Every local item, in rounds (see pp_overlap_items); raw (nlocal, nd, 2)
  * summed over the group's bulk slices. */
 static pp_status compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bulk, const pp_wfset *def,
@@ -123,22 +143,14 @@ static pp_status compute(pp_stage *sg, const pp_layout *lay, const pp_wfset *bul
   int rounds = bulk->nlocal;
   if (items) MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_INT, MPI_MAX, lay->world);
   for (int j = 0; j < rounds; j++) {
-    if (j < bulk->nlocal) {
-      double complex *Sj = *S + (size_t)j * nd * nbl;
-      double complex *PB = paw && proj ? proj->PB + (size_t)j * nbl * proj->ncb : NULL;
-      double complex *PD = paw && proj ? proj->PD + (size_t)j * nd * proj->ncd : NULL;
-      double *r = raw + (size_t)j * nd * 2;
-      int done = 0;
-      if (items) PP_CALL(items->load(items->arg, bulk->item[j], bulk->b0, nbl, Sj, r, PB, PD, &done, err));
-      if (!done) {
-        PP_CALL(compute_item(sg, lay, bulk, def, paw, j, all, Sj, proj, r, err));
-        /* Sum the band slices of the group: every group rank has the same items. */
-        if (MPI_Allreduce(MPI_IN_PLACE, r, nd * 2, MPI_DOUBLE, MPI_SUM, lay->kcomm) != MPI_SUCCESS)
-          PP_FAIL(err, PP_ERR_MPI, "MPI_Allreduce of the band weights failed");
-        if (items) PP_CALL(items->save(items->arg, bulk->item[j], bulk->b0, nbl, Sj, r, PB, PD, err));
-      }
+    pp_status st = j < bulk->nlocal ? one_item(sg, lay, bulk, def, paw, j, all, *S, proj, raw, items, err) : PP_OK;
+    if (!items) {
+      PP_CALL(st);
+      continue;
     }
-    if (items) PP_CALL(items->between(items->arg, j, rounds, err));
+    /* Every rank meets here each round, also after a failure elsewhere. */
+    PP_CALL(pp_agree(st, err, lay->world));
+    PP_CALL(items->between(items->arg, j, rounds, err));
   }
   return PP_OK;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Real-space vs reciprocal projection time on the MoS2/WS2 slab.
+"""Real-space vs reciprocal projection time on the MoS2/WS2 slab (or another run).
 
-Usage:  rsproj_ratio.py [--pawproj PATH ...] [--data DIR] [--reps 3] [--runs 5]
-                        [--json FILE]
+Usage:  rsproj_ratio.py [--pawproj PATH ...] [--data DIR] [--species Mo,S,Se,W]
+                        [--proj-grid NX,NY,NZ] [--reps 3] [--runs 5] [--json FILE]
 
 The measurement of docs/performance.md, "Real space", issue 10 point 4:
 `pawproj norms DIR --datasets Mo=…,S=…,Se=…,W=… --lreal F|T` on the shared
@@ -10,7 +10,11 @@ mos2-ws2-slab WAVECAR (9 atoms, 3 k-points, 32 bands, LREAL = .TRUE. run on
 a 20 × 20 × 210 grid) with GPAW's PBE datasets of Mo, S, Se, W as stand-ins
 for the run's POTCAR (never read here), 1 rank, one BLAS/OpenMP thread. The
 number is the stage "project" time (projections only: no read, no Gram
-matrix), reciprocal (--lreal F) and real space (--lreal T).
+matrix), reciprocal (--lreal F) and real space (--lreal T). Another run:
+--data DIR with --species (GPAW's PBE datasets of those elements) and, when
+DIR has no OUTCAR/vasprun.xml naming its grid, --proj-grid (e.g. a synthetic
+Si supercell from make_synthetic.py with --species Si: large cells are where
+real-space projectors pay, their spheres being a small part of the cell).
 
 The machine's cores are shared, so one repetition waits until other
 processes use less than 0.25 cores (at most 30 s), then runs the two modes
@@ -44,10 +48,12 @@ SETUPS = "/usr/share/gpaw-setups"
 SPECIES = ("Mo", "S", "Se", "W")
 
 
-def norms_once(pawproj: str, data: str, lreal: str, tmp: str) -> dict:
-    spec = ",".join(f"{s}={SETUPS}/{s}.PBE.gz" for s in SPECIES)
+def norms_once(pawproj: str, data: str, lreal: str, tmp: str, species=SPECIES, grid=None) -> dict:
+    spec = ",".join(f"{s}={SETUPS}/{s}.PBE.gz" for s in species)
     out = os.path.join(tmp, f"norms-{lreal}.json")  # a real file: outputs are never /dev/*
     args = [pawproj, "norms", data, "--datasets", spec, "--lreal", lreal, "--json", out]
+    if grid and lreal == "T":
+        args += ["--proj-grid", grid]
     r = ra.run(ra.mpirun(1, args), env=ra.mpi_env(1), timeout=600, label=f"norms --lreal {lreal}")
     if r["rc"] != 0:
         raise SystemExit(f"pawproj norms --lreal {lreal} failed:\n{r['stderr'][-2000:]}")
@@ -61,6 +67,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pawproj", action="append", help="executable (repeatable; default REPO/build/src/pawproj)")
     ap.add_argument("--data", default=DATA, help="the slab's directory (default: %(default)s)")
+    ap.add_argument("--species", default=",".join(SPECIES), help="elements of the run (default: %(default)s)")
+    ap.add_argument("--proj-grid", default=None, help="real-space grid NX,NY,NZ (default: the run's)")
     ap.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
     ap.add_argument("--runs", type=int, default=5, help="runs per mode and executable in a repetition (default 5)")
     ap.add_argument("--json", help="results file")
@@ -72,7 +80,9 @@ def main(argv=None) -> int:
     if not os.path.isfile(os.path.join(args.data, "WAVECAR")):
         raise SystemExit(f"{args.data}: no WAVECAR")
     ra.QUIET.update(max_wait=30.0, min_samples=2)
-    res = {"data": os.path.abspath(args.data), "datasets": f"GPAW {', '.join(SPECIES)} PBE ({SETUPS})",
+    species = tuple(args.species.split(","))
+    res = {"data": os.path.abspath(args.data), "datasets": f"GPAW {', '.join(species)} PBE ({SETUPS})",
+           "proj_grid": args.proj_grid,
            "ranks": 1, "threads": 1, "runs": args.runs, "started": time.strftime("%Y-%m-%d %H:%M:%S"),
            "executables": exes, "reps": []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,7 +93,7 @@ def main(argv=None) -> int:
             for _ in range(args.runs):
                 for e in exes:
                     for mode in ("F", "T"):
-                        r = norms_once(e, args.data, mode, tmp)
+                        r = norms_once(e, args.data, mode, tmp, species, args.proj_grid)
                         times[e][mode].append(r["seconds"])
                         foreign.append(r["foreign_cores"])
             row = {"foreign_before": before, "foreign_cores_max": max(foreign),

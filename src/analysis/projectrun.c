@@ -160,7 +160,7 @@ typedef struct item_ckpt {
 } item_ckpt;
 
 static void item_path(const item_ckpt *c, int it, char *p, size_t n) {
-  snprintf(p, n, "%s/%s.item-%d.bin", c->out->ck->dir, c->d->label, it);
+  pp_studyckpt_item_path(c->out->ck, c->d->label, it, p, n);
 }
 
 static pp_status item_load(void *arg, int it, int b0, int nbl, double complex *Sj, double *raw, double complex *PB,

@@ -45,12 +45,8 @@ static pp_status read_setup(const pp_args *a, pp_ovlmatrix_setup *s, pp_err *err
   s->paw = strcmp(method, "paw") == 0;
   PP_CALL(pp_cli_paw_opts(a, &s->paw_opts, err));
   if (!s->paw_opts.datasets) s->paw_opts.datasets = s->ket;
-  s->match_tol = 0.02;
-  PP_CALL(pp_args_double(a, "match-tol", &s->match_tol, err));
-  if (!(s->match_tol > 0)) PP_FAIL(err, PP_ERR_ARG, "--match-tol must be positive (Å)");
-  s->symprec = PP_SYMPREC_DEFAULT;
-  PP_CALL(pp_args_double(a, "symprec", &s->symprec, err));
-  if (!(s->symprec > 0)) PP_FAIL(err, PP_ERR_ARG, "--symprec must be positive (Å)");
+  PP_CALL(pp_cli_length(a, "match-tol", 0.02, &s->match_tol, err));
+  PP_CALL(pp_cli_length(a, "symprec", PP_SYMPREC_DEFAULT, &s->symprec, err));
   PP_CALL(pp_args_int(a, "kgroups", 1, 1 << 20, &s->kgroups, err));
   if (pp_args_has(a, "blacs")) {
     const char *g = pp_args_get(a, "blacs");

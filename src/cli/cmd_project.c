@@ -121,9 +121,7 @@ static pp_status read_setup(const pp_args *a, project_cli *c, pp_err *err) {
   if (strcmp(method, "pseudo") != 0 && strcmp(method, "paw") != 0)
     PP_FAIL(err, PP_ERR_ARG, "--method %s: expected paw or pseudo", method);
   s->paw = strcmp(method, "paw") == 0;
-  s->match_tol = 0.02;
-  PP_CALL(pp_args_double(a, "match-tol", &s->match_tol, err));
-  if (!(s->match_tol > 0)) PP_FAIL(err, PP_ERR_ARG, "--match-tol must be positive (Å)");
+  PP_CALL(pp_cli_length(a, "match-tol", 0.02, &s->match_tol, err));
   PP_CALL(read_targets(a, c, err));
   s->variant = PP_VARIANT_AUTO;
   if (pp_args_has(a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(a, "variant"), &s->variant, err));
@@ -134,9 +132,7 @@ static pp_status read_setup(const pp_args *a, project_cli *c, pp_err *err) {
   s->bands = pp_args_get(a, "bands");
   s->flip_spin = pp_args_has(a, "flip-spin");
   s->unfold = pp_args_has(a, "unfold");
-  s->symprec = PP_SYMPREC_DEFAULT;
-  PP_CALL(pp_args_double(a, "symprec", &s->symprec, err));
-  if (!(s->symprec > 0)) PP_FAIL(err, PP_ERR_ARG, "--symprec must be positive (Å)");
+  PP_CALL(pp_cli_length(a, "symprec", PP_SYMPREC_DEFAULT, &s->symprec, err));
   s->ipr = pp_args_has(a, "ipr");
   if (s->ipr) PP_CALL(pp_cli_grid_opts(a, &s->grid_opts, err));
   s->h5 = pp_args_get(a, "h5");

@@ -93,13 +93,11 @@ static pp_status read_setup(const pp_args *a, wswq_cli *c, pp_err *err) {
   s->paw = 1;
   s->variant = PP_VARIANT_AUTO;
   s->symprec = PP_SYMPREC_DEFAULT;
-  s->match_tol = 0.02;
   const char *conv = pp_args_has(a, "convention") ? pp_args_get(a, "convention") : "full";
   if (strcmp(conv, "full") && strcmp(conv, "vasp"))
     PP_FAIL(err, PP_ERR_ARG, "--convention must be full or vasp, not '%s'", conv);
   s->bulk_sites = !strcmp(conv, "vasp");
-  PP_CALL(pp_args_double(a, "match-tol", &s->match_tol, err));
-  if (!(s->match_tol > 0)) PP_FAIL(err, PP_ERR_ARG, "--match-tol must be positive (Å)");
+  PP_CALL(pp_cli_length(a, "match-tol", 0.02, &s->match_tol, err));
   PP_CALL(pp_args_int(a, "kgroups", 1, 1 << 20, &s->kgroups, err));
   PP_CALL(pp_cli_paw_opts(a, &s->paw_opts, err));
   if (!s->paw_opts.datasets) s->paw_opts.datasets = s->bulk;

@@ -33,3 +33,10 @@ pp_status pp_cli_study_stop_opts(const pp_args *a, pp_project_setup *s, pp_err *
   if (end && *end) s->end_time = strtod(end, NULL);
   return PP_OK;
 }
+
+pp_status pp_cli_length(const pp_args *a, const char *name, double dflt, double *out, pp_err *err) {
+  *out = dflt;
+  PP_CALL(pp_args_double(a, name, out, err));
+  if (!(*out > 0)) PP_FAIL(err, PP_ERR_ARG, "--%s must be positive (Å)", name);
+  return PP_OK;
+}

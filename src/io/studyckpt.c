@@ -72,6 +72,10 @@ void pp_studyckpt_path(const pp_studyckpt *ck, const char *label, char *out, siz
   snprintf(out, n, "%s/%s.h5", ck->dir, label);
 }
 
+void pp_studyckpt_item_path(const pp_studyckpt *ck, const char *label, int item, char *out, size_t n) {
+  snprintf(out, n, "%s/%s.item-%d.bin", ck->dir, label, item);
+}
+
 int pp_studyckpt_done(const pp_studyckpt *ck, const char *label) {
   char path[4400];
   pp_studyckpt_path(ck, label, path, sizeof path);

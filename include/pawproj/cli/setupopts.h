@@ -17,6 +17,10 @@ pp_status pp_cli_paw_opts(const pp_args *a, pp_paw_opts *o, pp_err *err);
 /* --grid, --grid-factor. */
 pp_status pp_cli_grid_opts(const pp_args *a, pp_grid_opts *o, pp_err *err);
 
+/* A length option in Å (--match-tol, --symprec): dflt when absent, refused
+ * unless positive. */
+pp_status pp_cli_length(const pp_args *a, const char *name, double dflt, double *out, pp_err *err);
+
 /* The option table entries of a study's checkpoints and stops, for
  * pp_cli_study_stop_opts (project, wswq). */
 #define PP_CLI_STUDY_STOP_OPTDEFS                                                                              \

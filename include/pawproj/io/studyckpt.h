@@ -46,6 +46,10 @@ pp_status pp_studyckpt_open(MPI_Comm comm, const char *file, const char *fingerp
 /* The checkpoint file of a defect: FILE.ckpt/LABEL.h5. */
 void pp_studyckpt_path(const pp_studyckpt *ck, const char *label, char *out, size_t n);
 
+/* The checkpoint file of one finished (spin, k) item of a defect:
+ * FILE.ckpt/LABEL.item-I.bin (itemckpt.h). */
+void pp_studyckpt_item_path(const pp_studyckpt *ck, const char *label, int item, char *out, size_t n);
+
 /* 1 on every rank when the defect's checkpoint file exists. */
 int pp_studyckpt_done(const pp_studyckpt *ck, const char *label);
 

@@ -84,6 +84,7 @@ pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_resu
   if (s->ae) {
     st = pp_pawrun_setup(&s->paw, s->dir, s->dir, wc, cell, &pr, err);
     PP_TRY(pp_agree(st, err, ctx->world));
+    pp_pawrun_use_pools(&pr, ctx);
     snprintf(r->projectors, sizeof r->projectors, "%s", pr.pm.desc);
     p.set = &pr.set, p.paw = &pr.paw;
     const size_t pbytes = sizeof *p.P * ((size_t)wc->nspinor * pr.paw.nproj + 1);

@@ -56,6 +56,7 @@ static pp_status setup_side(pp_ctx *ctx, const pp_norms_setup *s, norms_side *x,
   const pp_wavecar *wc = &s->ds->wc;
   pp_status st = pp_pawrun_setup(&s->paw, s->dir, s->dir, wc, &s->ds->structure, &x->pr, err);
   PP_CALL(pp_agree(st, err, ctx->world));
+  pp_pawrun_use_pools(&x->pr, ctx);
   if (ctx->rank == 0 && x->pr.pm.lr.mode == PP_LREAL_AUTO) fprintf(stderr, "[pawproj] %s\n", x->pr.pm.desc);
   PP_CALL(pp_layout_create(ctx->world, wc->nspin * wc->nkpts, wc->nbands, s->kgroups, &x->lay, err));
   for (int i = 0; i < x->lay.nitems; i++) x->nlocal += pp_layout_owns_item(&x->lay, i);

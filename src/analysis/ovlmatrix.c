@@ -13,6 +13,7 @@
 #include "pawproj/core/agree.h"
 #include "pawproj/core/blas.h"
 #include "pawproj/core/stage.h"
+#include "pawproj/io/datakmesh.h"
 #include "pawproj/io/h5out.h"
 #include "pawproj/io/wfset.h"
 #include "pawproj/io/wfunfold.h"
@@ -39,12 +40,6 @@ typedef struct mx {
 } mx;
 
 static int ceil_div(int a, int b) { return b > 0 ? (a + b - 1) / b : 0; }
-
-static pp_status read_run(const pp_layout *lay, const pp_dataset *ds, int lo, int hi, pp_pool *wf, pp_pool *io,
-                          const char *progress, pp_wfset *set, pp_err *err) {
-  if (ds->unfold) return pp_wfset_read_unfolded(lay, &ds->wc, ds->unfold, lo, hi, 0, wf, io, progress, set, err);
-  return pp_wfset_read(lay, &ds->wc, lo, hi, 0, wf, io, progress, set, err);
-}
 
 /* The two descriptors of S; the block of g2 square, at most 32, and small
  * enough that every process row and column holds some of S. */
@@ -356,8 +351,8 @@ static pp_status read_both(pp_ctx *ctx, mx *m, pp_pool *wb, pp_pool *wk, pp_err 
   pp_status st = PP_OK;
   PP_TRY(pp_stage_begin(ctx, "read", &sr, err));
   PP_TRY(pp_stage_pool(&sr, "io-buffer", NULL, 0, &io, err));
-  PP_TRY(read_run(&r->pr.lay, &r->pr.bulk, r->blo, r->bhi, wb, io, ctx->quiet ? NULL : "bra", &m->bra, err));
-  PP_TRY(read_run(&r->pr.lay, &m->ket->ds, r->klo, r->khi, wk, io, ctx->quiet ? NULL : "ket", &m->kset, err));
+  PP_TRY(pp_dataset_read(&r->pr.lay, &r->pr.bulk, r->blo, r->bhi, 0, wb, io, ctx->quiet ? NULL : "bra", &m->bra, err));
+  PP_TRY(pp_dataset_read(&r->pr.lay, &m->ket->ds, r->klo, r->khi, 0, wk, io, ctx->quiet ? NULL : "ket", &m->kset, err));
   pp_stage_add_work(&sr, m->bra.bytes_read + m->kset.bytes_read, 0);
   PP_TRY(pp_stage_end(&sr, err));
 done:

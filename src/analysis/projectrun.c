@@ -13,6 +13,7 @@
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/core/stopsignal.h"
+#include "pawproj/io/datakmesh.h"
 #include "pawproj/io/itemckpt.h"
 #include "pawproj/io/projectout.h"
 #include "pawproj/io/studyckpt.h"
@@ -121,14 +122,6 @@ static pp_status write_results(const pp_ctx *ctx, const pp_project_setup *s, con
   return pp_projectout_write(ctx->world, path, &o, err);
 }
 
-/* One run's slice: from its file, or rotated from its IBZ points when the
- * run was unfolded onto the full mesh (wfunfold.h). */
-static pp_status read_run(const pp_layout *lay, const pp_dataset *ds, int lo, int hi, int flip, pp_pool *wf,
-                          pp_pool *io, const char *progress, pp_wfset *set, pp_err *err) {
-  if (ds->unfold) return pp_wfset_read_unfolded(lay, &ds->wc, ds->unfold, lo, hi, flip, wf, io, progress, set, err);
-  return pp_wfset_read(lay, &ds->wc, lo, hi, flip, wf, io, progress, set, err);
-}
-
 /* Stage "read" of one run into wf (a pool of an enclosing stage: the
  * later stages use the slice); only the file buffer is the stage's own. */
 static pp_status read_stage(pp_ctx *ctx, const pp_project_result *r, const pp_dataset *ds, int lo, int hi, int flip,
@@ -138,7 +131,7 @@ static pp_status read_stage(pp_ctx *ctx, const pp_project_result *r, const pp_da
   pp_status st = PP_OK;
   PP_TRY(pp_stage_begin(ctx, "read", &sg, err));
   PP_TRY(pp_stage_pool(&sg, "io-buffer", NULL, 0, &io, err));
-  PP_TRY(read_run(&r->lay, ds, lo, hi, flip, wf, io, ctx->quiet ? NULL : progress, set, err));
+  PP_TRY(pp_dataset_read(&r->lay, ds, lo, hi, flip, wf, io, ctx->quiet ? NULL : progress, set, err));
   pp_stage_add_work(&sg, set->bytes_read, 0);
   PP_TRY(pp_stage_end(&sg, err));
 done:

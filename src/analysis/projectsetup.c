@@ -24,16 +24,17 @@ static void log_projectors(const pp_ctx *ctx, const char *who, const pp_projmode
 /* The bulk's PAW side: its datasets, and its own LREAL and grid (its
  * OUTCAR / vasprun.xml) unless the setup says otherwise; the description
  * is printed because Auto is only approximated (projmode.h). */
-static pp_status setup_bulk_paw(const pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
+static pp_status setup_bulk_paw(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
   char dir[4096];
   pp_dataset_dir(&r->bulk, dir, sizeof dir);
   PP_CALL(pp_pawrun_setup(&s->paw_opts, dataset_fallback(s), dir, &r->bulk.wc, &r->bulk.structure, &r->paw_bulk,
                           err));
+  pp_pawrun_use_pools(&r->paw_bulk, ctx);
   log_projectors(ctx, "bulk", &r->paw_bulk.pm);
   return PP_OK;
 }
 
-pp_status pp_project_defect_begin(const pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r,
+pp_status pp_project_defect_begin(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r,
                                   pp_project_defect *d, pp_err *err) {
   if (!s->paw) return PP_OK;
   char dir[4096], who[128];
@@ -42,6 +43,7 @@ pp_status pp_project_defect_begin(const pp_ctx *ctx, const pp_project_setup *s, 
   /* Overlaps alternate bulk and defect projections: one real-space plan
    * between them (rsproj.h). Before the pair terms copy the defect's. */
   if (r->paw_bulk.pm.real_space && d->paw.pm.real_space) pp_rsproj_share_plan(&d->paw.pm.rs, &r->paw_bulk.pm.rs);
+  pp_pawrun_use_pools(&d->paw, ctx);
   PP_CALL(pp_pawpair_setup(&r->paw_bulk, &d->paw, s->match_tol, sqrt(r->bulk.wc.encut * PP_VASP_C), &d->pair,
                            err));
   snprintf(who, sizeof who, s->study ? "defect %s" : "defect", d->label);
@@ -96,7 +98,7 @@ static pp_status open_defect(pp_ctx *ctx, const pp_project_setup *s, int i, pp_p
   const char *side = s->names[1] ? s->names[1] : "defect";
   if (t->label) snprintf(label, sizeof label, "%s %s", side, t->label);
   else snprintf(label, sizeof label, "%s", side);
-  return pp_dataset_open(label, t->dir, s->variant, 1, ctx->world, &d->ds, err);
+  return pp_dataset_open(label, t->dir, s->variant, 1, ctx, &d->ds, err);
 }
 
 /* VASP's S(Q0): the defect's plane waves projected at the bulk's sites. */
@@ -125,7 +127,7 @@ static pp_status choose_bands(const pp_project_setup *s, int i, pp_project_defec
 
 pp_status pp_project_open(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err) {
   if (s->ndefects < 1) PP_FAIL(err, PP_ERR_ARG, "project needs at least one defect run");
-  PP_CALL(pp_dataset_open(s->names[0] ? s->names[0] : "bulk", s->bulk, s->variant, 1, ctx->world, &r->bulk, err));
+  PP_CALL(pp_dataset_open(s->names[0] ? s->names[0] : "bulk", s->bulk, s->variant, 1, ctx, &r->bulk, err));
   r->defects = calloc((size_t)s->ndefects, sizeof *r->defects);
   if (!r->defects) PP_FAIL(err, PP_ERR_NOMEM, "out of memory (%d defects)", s->ndefects);
   for (int i = 0; i < s->ndefects; i++) {

@@ -37,6 +37,7 @@ static pp_status project_band(const pp_ctx *ctx, pp_stage *sg, const pp_state_se
   const pp_structure *cell = &in->ds->structure;
   const pp_status st = pp_pawrun_setup(&in->paw, in->dir, in->dir, wc, cell, pr, err);
   PP_CALL(pp_agree(st, err, ctx->world));
+  pp_pawrun_use_pools(pr, sg->ctx);
   snprintf(res->projectors, sizeof res->projectors, "%s", pr->pm.desc);
   const pp_paw *paw = &pr->paw;
   const size_t np = (size_t)wc->nspinor * paw->nproj, bytes = sizeof **P * (np + 1);

@@ -119,7 +119,7 @@ pp_status pp_cmd_density(pp_ctx *ctx, int argc, char **argv) {
   pp_dataset ds = {0};
   pp_density_setup s;
   pp_density_result r;
-  pp_status st = pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &ds, err);
+  pp_status st = pp_dataset_open("input", a.pos[0], force, 1, ctx, &ds, err);
   if (st == PP_OK) st = read_setup(&a, &ds, &s, err);
   if (st == PP_OK) st = pp_density_run(ctx, &s, &r, err);
   if (st == PP_OK && ctx->rank == 0) {

@@ -84,7 +84,7 @@ pp_status pp_cmd_dump(pp_ctx *ctx, int argc, char **argv) {
   pp_dump_setup s = {0};
   PP_CALL(pp_args_int(&a, "kgroups", 1, 1 << 20, &s.kgroups, err));
   pp_dataset ds;
-  PP_CALL(pp_dataset_open("input", a.pos[0], force, 0, ctx->world, &ds, err));
+  PP_CALL(pp_dataset_open("input", a.pos[0], force, 0, ctx, &ds, err));
   s.ds = &ds;
   pp_dump_result r = {0};
   pp_status st = pp_dump_run(ctx, &s, &r, err);

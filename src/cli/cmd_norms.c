@@ -107,7 +107,7 @@ pp_status pp_cmd_norms(pp_ctx *ctx, int argc, char **argv) {
   pp_norms_setup s = {.dir = a.pos[0], .h5 = pp_args_get(&a, "h5")};
   PP_CALL(pp_args_int(&a, "kgroups", 1, 1 << 20, &s.kgroups, err));
   pp_dataset ds;
-  PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &ds, err));
+  PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx, &ds, err));
   s.ds = &ds;
   pp_norms_result r = {0};
   pp_status st = pp_cli_paw_opts(&a, &s.paw, err);

@@ -79,7 +79,7 @@ static pp_status read_sites(pp_ctx *ctx, const pp_args *a, const pp_structure *c
     double tol = 0.02;
     PP_CALL(pp_args_double(a, "match-tol", &tol, err));
     pp_dataset b;
-    PP_CALL(pp_dataset_open("bulk", pp_args_get(a, "bulk"), PP_VARIANT_AUTO, 1, ctx->world, &b, err));
+    PP_CALL(pp_dataset_open("bulk", pp_args_get(a, "bulk"), PP_VARIANT_AUTO, 1, ctx, &b, err));
     const pp_status st = pp_sites_from_pair(&b.structure, cell, tol, s, err);
     pp_dataset_free(&b);
     PP_CALL(st);
@@ -116,7 +116,7 @@ pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv) {
   pp_variant force = PP_VARIANT_AUTO;
   if (pp_args_has(&a, "variant")) PP_CALL(pp_variant_parse(pp_args_get(&a, "variant"), &force, err));
   pp_dataset ds;
-  PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx->world, &ds, err));
+  PP_CALL(pp_dataset_open("input", a.pos[0], force, 1, ctx, &ds, err));
   const pp_wavecar *wc = &ds.wc;
   int lo = 0, hi = 0, kpt = 1, spin = 1;
   pp_status st = PP_OK;

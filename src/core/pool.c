@@ -28,6 +28,12 @@ static int pool_is_live(const pp_pools *reg, const pp_pool *p) {
   return 0;
 }
 
+int pp_pool_alive(const pp_pools *reg, const pp_pool *pool, unsigned long serial) {
+  for (const pp_pool *q = reg->live; q; q = q->next)
+    if (q == pool) return q->serial == serial;
+  return 0;
+}
+
 pp_status pp_pool_create(pp_pools *reg, const char *stage, const char *name,
                          pp_pool *const *deps, int ndeps, pp_pool **out,
                          pp_err *err) {
@@ -50,6 +56,7 @@ pp_status pp_pool_create(pp_pools *reg, const char *stage, const char *name,
     deps[i]->ndependents++;
   }
   p->ndeps = ndeps;
+  p->serial = ++reg->serials;
   p->owner = reg;
   p->next = reg->live;
   reg->live = p;

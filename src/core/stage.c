@@ -43,6 +43,13 @@ pp_status pp_stage_pool(pp_stage *s, const char *name, pp_pool *const *deps, int
   return PP_OK;
 }
 
+pp_status pp_ctx_stage_pool(pp_ctx *ctx, const char *name, pp_pool **out, pp_err *err) {
+  *out = NULL;
+  if (ctx->nstages < 1) PP_FAIL(err, PP_ERR_INTERNAL, "pool '%s' made while no stage is open", name);
+  PP_CALL(pp_pool_create(&ctx->pools, ctx->stages[ctx->nstages - 1], name, NULL, 0, out, err));
+  return PP_OK;
+}
+
 pp_status pp_stage_need(pp_stage *s, const char *pools, size_t bytes, pp_err *err) {
   if (!s->ctx) PP_FAIL(err, PP_ERR_INTERNAL, "stage '%s' is not open", s->name);
   /* pp_pools_check_budget words its refusal "stage '%s' needs ..."; given

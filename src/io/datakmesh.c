@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pawproj/io/wfunfold.h"
 #include "pawproj/model/kunfold.h"
 #include "pawproj/model/symmetry.h"
 
@@ -144,4 +145,10 @@ done:
   pp_symmetry_free(&x[0].sym);
   pp_symmetry_free(&x[1].sym);
   return st;
+}
+
+pp_status pp_dataset_read(const pp_layout *lay, const pp_dataset *ds, int lo, int hi, int flip, pp_pool *wf,
+                          pp_pool *io, const char *progress, pp_wfset *set, pp_err *err) {
+  if (ds->unfold) return pp_wfset_read_unfolded(lay, &ds->wc, ds->unfold, lo, hi, flip, wf, io, progress, set, err);
+  return pp_wfset_read(lay, &ds->wc, lo, hi, flip, wf, io, progress, set, err);
 }

@@ -122,8 +122,9 @@ static pp_status load_weights(pp_dataset *ds, const char *dir, pp_err *err) {
 }
 
 pp_status pp_dataset_open(const char *label, const char *path,
-                          pp_variant force, int need_structure, MPI_Comm comm,
+                          pp_variant force, int need_structure, pp_ctx *ctx,
                           pp_dataset *ds, pp_err *err) {
+  MPI_Comm comm = ctx->world;
   memset(ds, 0, sizeof *ds);
   snprintf(ds->label, sizeof ds->label, "%s", label);
   char dir[PP_PATH_MAX];
@@ -132,8 +133,14 @@ pp_status pp_dataset_open(const char *label, const char *path,
   pp_status st = resolve(label, path, ds, dir, sizeof dir, err);
   st = pp_agree(st, err, comm);
   if (st != PP_OK) return st;
-  PP_CALL(pp_wavecar_open(ds->wavecar_path, force,
-                          gamma_default_from_outcar(dir), comm, &ds->wc, err));
+  /* No stage object: opening is not a stage of its own in the log, but
+   * its one large buffer is counted like every other. */
+  pp_pool *scratch = NULL;
+  PP_CALL(pp_agree(pp_pool_create(&ctx->pools, "open", "wavecar-scratch", NULL, 0, &scratch, err), err, comm));
+  st = pp_wavecar_open_in(ds->wavecar_path, force, gamma_default_from_outcar(dir), comm, scratch, &ds->wc, err);
+  pp_err ignored = {0};
+  (void)pp_pool_release(scratch, &ignored); /* nothing depends on it */
+  PP_CALL(st);
   /* Small text inputs are parsed on every rank: cheaper than packing. */
   if (ds->structure_path[0]) {
     st = pp_poscar_read(ds->structure_path, &ds->structure, err);

@@ -16,6 +16,10 @@ pp_status pp_pawrun_setup(const pp_paw_opts *o, const char *fallback, const char
   return pp_paw_setup(cell, run->set.ptr, sqrt(wc->encut * PP_VASP_C), pp_projmode_rs(&run->pm), &run->paw, err);
 }
 
+void pp_pawrun_use_pools(pp_pawrun *run, pp_ctx *ctx) {
+  if (run->pm.real_space) pp_rsproj_use_pools(&run->pm.rs, ctx);
+}
+
 void pp_pawrun_free(pp_pawrun *run) {
   pp_paw_free(&run->paw);
   pp_projmode_free(&run->pm);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "pawproj/core/blas.h"
+#include "pawproj/core/stage.h"
 #include "pawproj/model/gvec.h"
 #include "pawproj/model/lattice.h"
 #include "pawproj/par/rgrid.h"
@@ -75,7 +76,69 @@ struct pp_rsplan {
   int gcols;           /* grids G holds: grown to what calls need, at most cols */
   double complex *R;   /* one site's projections for a block, (maxproj, cols) */
   double *fr;          /* f_j(|r|) of one point, (max nj) */
+  /* Where the large buffers are from: ctx NULL, malloc; else one pool per
+   * slot of the stage open when the slot was filled (pp_ctx_stage_pool),
+   * so that --mem-report and --mem-per-rank count them. A slot whose
+   * stage has ended is gone with it (plan_revive). */
+  pp_ctx *ctx;
+  pp_pool *pool[3];
+  unsigned long serial[3];
 };
+
+/* The slots: fixed for the plan's life (sites' points and weights, the
+ * grid, R, fr), and the two that grow: the G list (a larger k-point
+ * sphere) and the gather buffer (more columns). */
+enum { SLOT_PLAN, SLOT_GVEC, SLOT_GATHER, NSLOTS };
+static const char *const slot_name[NSLOTS] = {"rs-plan", "rs-gvec", "rs-gather"};
+
+static int slot_alive(const pp_rsplan *p, int s) {
+  return p->pool[s] && pp_pool_alive(&p->ctx->pools, p->pool[s], p->serial[s]);
+}
+
+/* Empties slot s: its pool is released (if its stage has not done so). */
+static void slot_release(pp_rsplan *p, int s) {
+  if (slot_alive(p, s)) {
+    pp_err e = {0};
+    (void)pp_pool_release(p->pool[s], &e); /* no pool depends on it: cannot fail */
+  }
+  p->pool[s] = NULL;
+}
+
+/* Empties slot s and gives it a new pool in the innermost open stage. */
+static pp_status slot_open(pp_rsplan *p, int s, pp_err *err) {
+  if (!p->ctx) return PP_OK;
+  slot_release(p, s);
+  PP_CALL(pp_ctx_stage_pool(p->ctx, slot_name[s], &p->pool[s], err));
+  p->serial[s] = p->pool[s]->serial;
+  return PP_OK;
+}
+
+static pp_status slot_alloc(pp_rsplan *p, int s, size_t bytes, void **out, pp_err *err) {
+  if (p->ctx) return pp_pool_alloc(p->pool[s], bytes, out, err);
+  *out = malloc(bytes);
+  if (!*out) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for real-space projections (%zu bytes)", bytes);
+  return PP_OK;
+}
+
+/* After a stage ended: 0 if the plan's fixed slot went with it (the plan
+ * must be built anew); else the growing slots that went are marked empty
+ * (the G list is invalid until plan_set_k fills it again). */
+static int plan_revive(pp_rsplan *p) {
+  if (!p->ctx) return 1;
+  if (!slot_alive(p, SLOT_PLAN)) return 0;
+  if (p->pool[SLOT_GVEC] && !slot_alive(p, SLOT_GVEC)) {
+    p->pool[SLOT_GVEC] = NULL;
+    p->m = NULL;
+    p->mcap = 0;
+    p->npw = -1;
+  }
+  if (p->pool[SLOT_GATHER] && !slot_alive(p, SLOT_GATHER)) {
+    p->pool[SLOT_GATHER] = NULL;
+    p->G = p->Gs = NULL;
+    p->gcols = 0;
+  }
+  return 1;
+}
 
 static int same_sites(const pp_rsplan *p, const pp_rsproj *rs, const pp_site *sites, int nsites,
                       const pp_wavecar *wc) {
@@ -138,6 +201,10 @@ static void site_points(const pp_rsplan *p, int a, const pp_wavecar *wc, int k, 
         for (int v = 0; v < 3; v++) dv[v] /= BOHR_A;
         const double dist = pp_vec_norm(dv);
         if (dist > t->rmax) continue;
+        if (!sp->idx) { /* counting (pp_rsplan_create): the same test decides */
+          sp->npts++;
+          continue;
+        }
         double u[3] = {0, 0, 1};
         if (dist > 1e-12)
           for (int v = 0; v < 3; v++) u[v] = dv[v] / dist;
@@ -167,10 +234,11 @@ static void site_points(const pp_rsplan *p, int a, const pp_wavecar *wc, int k, 
 static pp_status plan_set_k(pp_rsplan *p, const pp_wavecar *wc, int k, pp_err *err) {
   const int64_t npw = wc->npw[k];
   if (npw + 1 > p->mcap) {
-    free(p->m);
+    if (!p->ctx) free(p->m);
+    p->m = NULL;
     p->mcap = 0;
-    p->m = malloc(sizeof *p->m * (size_t)(npw + 1));
-    if (!p->m) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for real-space projections (k-point %d)", k + 1);
+    PP_CALL(slot_open(p, SLOT_GVEC, err));
+    PP_CALL(slot_alloc(p, SLOT_GVEC, sizeof *p->m * (size_t)(npw + 1), (void **)&p->m, err));
     p->mcap = npw + 1;
   }
   p->npw = -1; /* not valid for any k-point until complete */
@@ -195,20 +263,24 @@ static pp_status plan_set_k(pp_rsplan *p, const pp_wavecar *wc, int k, pp_err *e
 void pp_rsplan_free(pp_rsplan *p) {
   if (!p) return;
   pp_rgrid_free(&p->grid);
-  for (int a = 0; p->sp && a < p->nsites; a++) {
-    free(p->sp[a].idx);
-    free(p->sp[a].W);
+  if (p->ctx) {
+    for (int s = 0; s < NSLOTS; s++) slot_release(p, s);
+  } else {
+    for (int a = 0; p->sp && a < p->nsites; a++) {
+      free(p->sp[a].idx);
+      free(p->sp[a].W);
+    }
+    free(p->m);
+    free(p->G);
+    free(p->Gs);
+    free(p->R);
+    free(p->fr);
   }
   free(p->sp);
   free(p->sites);
   free(p->tab);
   free(p->dat);
   free(p->scol);
-  free(p->m);
-  free(p->G);
-  free(p->Gs);
-  free(p->R);
-  free(p->fr);
   free(p);
 }
 
@@ -220,6 +292,8 @@ pp_status pp_rsplan_create(const pp_rsproj *rs, const pp_site *sites, int nsites
   if (!p) PP_FAIL(err, PP_ERR_NOMEM, "out of memory for a real-space projection plan");
   p->nsites = nsites;
   p->npw = -1;
+  p->ctx = rs->cache ? rs->cache->ctx : NULL;
+  PP_TRY(slot_open(p, SLOT_PLAN, err));
   memcpy(p->n, rs->grid, sizeof p->n);
   memcpy(p->lattice, wc->lattice, sizeof p->lattice);
   p->sites = malloc(sizeof *p->sites * (size_t)(nsites + 1));
@@ -238,18 +312,17 @@ pp_status pp_rsplan_create(const pp_rsproj *rs, const pp_site *sites, int nsites
     sitepts *sp = &p->sp[a];
     p->dat[a] = rs->data[sites[a].species];
     p->tab[a] = rs->table[sites[a].species];
-    int lo[3], hi[3];
-    pp_rgrid_sphere_box(p->n, wc->lattice, sites[a].frac, p->tab[a].rmax, lo, hi);
-    sp->cap = (int64_t)(hi[0] - lo[0] + 1) * (hi[1] - lo[1] + 1) * (hi[2] - lo[2] + 1);
+    /* Exactly the sphere's points: pooled memory is zeroed, so a box-sized
+     * array would be resident as a whole. */
+    site_points(p, a, wc, k, 0);
+    sp->cap = sp->npts > 0 ? sp->npts : 1;
     sp->nproj = p->dat[a]->nproj;
-    sp->idx = malloc(sizeof *sp->idx * (size_t)sp->cap);
-    sp->W = malloc(sizeof *sp->W * (size_t)sp->cap * sp->nproj);
-    if (!sp->idx || !sp->W) PP_THROW(PP_ERR_NOMEM, "out of memory for real-space projector points");
+    PP_TRY(slot_alloc(p, SLOT_PLAN, sizeof *sp->idx * (size_t)sp->cap, (void **)&sp->idx, err));
+    PP_TRY(slot_alloc(p, SLOT_PLAN, sizeof *sp->W * (size_t)sp->cap * sp->nproj, (void **)&sp->W, err));
     if (sp->nproj > p->maxproj) p->maxproj = sp->nproj;
     if (p->tab[a].nj > maxnj) maxnj = p->tab[a].nj;
   }
-  p->fr = malloc(sizeof *p->fr * (size_t)(maxnj + 1));
-  if (!p->fr) PP_THROW(PP_ERR_NOMEM, "out of memory for real-space projections (k-point %d)", k + 1);
+  PP_TRY(slot_alloc(p, SLOT_PLAN, sizeof *p->fr * (size_t)(maxnj + 1), (void **)&p->fr, err));
   PP_TRY(plan_set_k(p, wc, k, err));
   const int64_t N = (int64_t)p->n[0] * p->n[1] * p->n[2];
   const double fit = RS_BLOCK_BYTES / ((double)N * sizeof(double complex) * ns);
@@ -260,9 +333,8 @@ pp_status pp_rsplan_create(const pp_rsproj *rs, const pp_site *sites, int nsites
     if (p->sp[a].npts > p->maxpts) p->maxpts = p->sp[a].npts;
   }
   p->whole = p->tot > (size_t)N;
-  p->R = malloc(sizeof *p->R * ((size_t)p->maxproj * p->cols + 1));
-  if (!p->R) PP_THROW(PP_ERR_NOMEM, "out of memory for real-space projections (k-point %d)", k + 1);
-  PP_TRY(pp_rgrid_create(p->n, MPI_COMM_SELF, &p->grid, err));
+  PP_TRY(slot_alloc(p, SLOT_PLAN, sizeof *p->R * ((size_t)p->maxproj * p->cols + 1), (void **)&p->R, err));
+  PP_TRY(pp_rgrid_create_in(p->n, MPI_COMM_SELF, p->ctx ? p->pool[SLOT_PLAN] : NULL, &p->grid, err));
   *plan = p;
   return PP_OK;
 done:
@@ -278,16 +350,16 @@ done:
  * memory than the per-call code took. */
 static pp_status gather_room(pp_rsplan *p, int ncol, pp_err *err) {
   if (ncol <= p->gcols) return PP_OK;
-  free(p->G);
-  free(p->Gs);
-  p->Gs = NULL;
+  if (!p->ctx) {
+    free(p->G);
+    free(p->Gs);
+  }
+  p->G = p->Gs = NULL;
   p->gcols = 0;
   const size_t per = p->whole ? (size_t)p->n[0] * p->n[1] * p->n[2] : p->tot;
-  p->G = malloc(sizeof *p->G * (per * ncol + 1));
-  if (p->whole) p->Gs = malloc(sizeof *p->Gs * ((size_t)p->maxpts * ncol + 1));
-  if (!p->G || (p->whole && !p->Gs))
-    PP_FAIL(err, PP_ERR_NOMEM, "out of memory for real-space projections (k-point %d: %d grids of %zu points)",
-            p->k + 1, ncol, per);
+  PP_CALL(slot_open(p, SLOT_GATHER, err));
+  PP_CALL(slot_alloc(p, SLOT_GATHER, sizeof *p->G * (per * ncol + 1), (void **)&p->G, err));
+  if (p->whole) PP_CALL(slot_alloc(p, SLOT_GATHER, sizeof *p->Gs * ((size_t)p->maxpts * ncol + 1), (void **)&p->Gs, err));
   p->gcols = ncol;
   if (p->whole) return PP_OK;
   for (int a = 0, off = 0; a < p->nsites; off += p->sp[a++].npts) p->sp[a].G = p->G + (size_t)off * ncol;
@@ -345,6 +417,10 @@ pp_status pp_rsplan_apply(pp_rsplan *p, const double complex *C, int nb, int64_t
   return PP_OK;
 }
 
+void pp_rsproj_use_pools(const pp_rsproj *rs, pp_ctx *ctx) {
+  if (rs->cache) rs->cache->ctx = ctx;
+}
+
 void pp_rsproj_drop_plan(const pp_rsproj *rs) {
   if (!rs->cache) return;
   pp_rsplan_free(rs->cache->plan);
@@ -362,10 +438,13 @@ pp_status pp_rsproj_apply(const pp_rsproj *rs, const pp_site *sites, int nsites,
     return st;
   }
   pp_rsplan **p = &rs->cache->plan;
-  if (*p && !same_sites(*p, rs, sites, nsites, wc)) pp_rsproj_drop_plan(rs); /* free first: one plan's memory at a time */
+  /* Free first: one plan's memory at a time. A plan whose pools went
+   * with their stage, or bound otherwise, is built anew. */
+  if (*p && (!plan_revive(*p) || (*p)->ctx != rs->cache->ctx || !same_sites(*p, rs, sites, nsites, wc)))
+    pp_rsproj_drop_plan(rs);
   if (!*p)
     PP_CALL(pp_rsplan_create(rs, sites, nsites, wc, k, p, err));
-  else if (!same_k(*p, wc, k)) {
+  else if ((*p)->npw < 0 || !same_k(*p, wc, k)) {
     const pp_status st = plan_set_k(*p, wc, k, err);
     if (st != PP_OK) {
       pp_rsproj_drop_plan(rs);

@@ -32,6 +32,16 @@ Si8 vacancy with 1 and 2 ranks,
   error line naming the stage ('norms', 'dump'), its pools and the budget,
   no output file; just above the live total the run goes through.
 
+Buffers of lower layers that outlive a call are counted too:
+
+* (g) the real-space projection plan (`--lreal T`, paw/rsproj.h): `density`
+  on Si8 lists the pools rs-plan, rs-gvec and rs-gather under its stage
+  'sum', and rs-plan holds at least the plan's grid, NX*NY*NZ * 16 bytes of
+  the --proj-grid given; the live total holds them.
+* (h) opening a Gamma-only WAVECAR (shared co2-gamma) lists open /
+  wavecar-scratch, at least one record of the file (its header's record
+  length, read here from the file itself).
+
 The report prints 3 significant decimals ("2.85 MiB"): every comparison
 allows for that rounding, and no more."""
 import glob
@@ -226,4 +236,33 @@ with tempfile.TemporaryDirectory() as tmp:
             lo, hi = (one[0] / two[1], one[1] / two[0]) if ok else (0, 0)
             c.check(ok and lo >= 1.8 and hi <= 2.2, "norms: norms/wavefunctions per rank 1 -> 2 ranks falls by "
                     "%.3f-%.3f (want 2 +- 10 %%)" % (lo, hi))
+
+with tempfile.TemporaryDirectory() as tmp:
+    # (g) the real-space plan's pools
+    grid = (24, 24, 24)
+    out = os.path.join(tmp, "rsplan")
+    p = run(["density", os.path.join(si8, "vacancy"), "--lreal", "T", "--proj-grid", ",".join(map(str, grid)),
+             "-o", out + ".vasp", "--mem-report"])
+    t = report(p.stdout)
+    for pool in ("rs-plan", "rs-gvec", "rs-gather"):
+        c.check(t.get(("sum", pool), (0, 0))[1] > 0, "density --lreal T: report lists sum/%s: %s" % (pool, sorted(t)))
+    need = grid[0] * grid[1] * grid[2] * 16
+    got = t.get(("sum", "rs-plan"), (0, 0))
+    c.check(got[1] >= need, "density --lreal T: sum/rs-plan %.0f B >= the plan's %s grid x 16 B = %d B"
+            % (got[1], grid, need))
+    live = t.get(("all", "(live total)"), (0, 0))
+    c.check(live[1] >= got[0], "density --lreal T: live total %.0f B holds rs-plan %.0f B" % (live[1], got[0]))
+
+    # (h) the open-time scratch of a Gamma-only file
+    co2 = os.path.join(REPO, "..", "shared", "data", "vasp", "co2-gamma")
+    if os.path.exists(os.path.join(co2, "WAVECAR")):
+        with open(os.path.join(co2, "WAVECAR"), "rb") as f:
+            import struct
+            reclen = int(struct.unpack("<d", f.read(8))[0])  # the header's first field: record length, bytes
+        out = os.path.join(tmp, "co2")
+        p = run(["density", co2, "--pseudo", "-o", out + ".vasp", "--mem-report"])
+        got = report(p.stdout).get(("open", "wavecar-scratch"), (0, 0))
+        c.check(got[1] >= reclen, "co2-gamma: open/wavecar-scratch %.0f B >= one record, %d B" % (got[1], reclen))
+    else:
+        print("[stage-memory] (h) skipped: no shared co2-gamma data")
 c.close()

@@ -26,8 +26,9 @@
 pp_status pp_project_open(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r, pp_err *err);
 
 /* With paw: d->paw and d->pair; nothing without. Not collective: the
- * caller agrees on the status. */
-pp_status pp_project_defect_begin(const pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r,
+ * caller agrees on the status. The runs' real-space plans take their
+ * buffers from ctx's open stages (pp_pawrun_use_pools). */
+pp_status pp_project_defect_begin(pp_ctx *ctx, const pp_project_setup *s, pp_project_result *r,
                                   pp_project_defect *d, pp_err *err);
 void pp_project_defect_end(pp_project_defect *d);
 

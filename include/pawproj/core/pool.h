@@ -39,6 +39,7 @@ typedef struct pp_pool {
   size_t bytes;             /* bytes currently allocated */
   size_t peak;              /* largest value bytes ever had */
   pp_block *blocks;         /* allocations, newest first */
+  unsigned long serial;     /* its number in the registry, never reused (pp_pool_alive) */
   struct pp_pools *owner;   /* registry it belongs to */
   struct pp_pool *next;     /* next live pool in the registry */
 } pp_pool;
@@ -57,6 +58,7 @@ typedef struct pp_pools {
   pp_pool_record *records;  /* one per released pool, (nrecords) */
   int nrecords;             /* used entries in records */
   int caprecords;           /* allocated entries in records */
+  unsigned long serials;    /* pools created so far */
 } pp_pools;
 
 /* Initialises an empty registry with a per-rank budget (0 = none). */
@@ -67,6 +69,10 @@ pp_status pp_pool_create(pp_pools *reg, const char *stage, const char *name,
                          pp_pool *const *deps, int ndeps, pp_pool **out,
                          pp_err *err);
 
+/* 1 if the pool that had `serial` when created is still live in reg. For
+ * a cache whose pools belong to a stage: after the stage released them the
+ * pointer may name a new pool, the serial does not. */
+int pp_pool_alive(const pp_pools *reg, const pp_pool *pool, unsigned long serial);
 /* Allocates `bytes` zeroed bytes from the pool (aligned to 64 bytes). */
 pp_status pp_pool_alloc(pp_pool *pool, size_t bytes, void **out, pp_err *err);
 

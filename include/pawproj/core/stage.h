@@ -61,6 +61,13 @@ pp_status pp_stage_begin(pp_ctx *ctx, const char *name, pp_stage *s, pp_err *err
 pp_status pp_stage_pool(pp_stage *s, const char *name, pp_pool *const *deps, int ndeps, pp_pool **out,
                         pp_err *err);
 
+/* Creates pool `name` of the innermost stage open in ctx, for a cache of
+ * a lower layer that keeps buffers across calls but cannot be handed the
+ * stage (a real-space projection plan, paw/rsproj.h): the pool goes with
+ * that stage, so the cache must check pp_pool_alive before reusing it.
+ * Fails (PP_ERR_INTERNAL) when no stage is open. Local. */
+pp_status pp_ctx_stage_pool(pp_ctx *ctx, const char *name, pp_pool **out, pp_err *err);
+
 /* The stage's whole need before it allocates: fails with PP_ERR_BUDGET on
  * every rank if `bytes` more on any rank would exceed the budget. The
  * message (pool.h's) names the stage and `pools`, the pools the need is

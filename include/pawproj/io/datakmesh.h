@@ -20,6 +20,7 @@
 
 #include "pawproj/core/error.h"
 #include "pawproj/io/dataset.h"
+#include "pawproj/io/wfset.h"
 
 /* 1 when a and b list the same k-points (within PP_KTOL, in order). */
 int pp_dataset_same_kpoints(const pp_dataset *a, const pp_dataset *b);
@@ -28,5 +29,12 @@ int pp_dataset_same_kpoints(const pp_dataset *a, const pp_dataset *b);
  * force = 1 unfolds even when the sets agree (a check: the character of
  * the unfolded pair must equal the IBZ-weighted one). */
 pp_status pp_dataset_common_kpoints(pp_dataset *a, pp_dataset *b, double symprec, int force, pp_err *err);
+
+/* One run's slice of bands [lo, hi) on lay (pp_wfset_read's arguments):
+ * from its file, or rotated from its IBZ points when the run was unfolded
+ * onto the full mesh (pp_wfset_read_unfolded through ds->unfold). The one
+ * reader every command uses for a dataset's bands. */
+pp_status pp_dataset_read(const pp_layout *lay, const pp_dataset *ds, int lo, int hi, int flip, pp_pool *wf,
+                          pp_pool *io, const char *progress, pp_wfset *set, pp_err *err);
 
 #endif

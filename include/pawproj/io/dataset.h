@@ -3,7 +3,7 @@
  * vasprun.xml / IBZKPT / OUTCAR for k-point weights (kweights.h) and OUTCAR
  * for the VASP version.
  *
- * pp_dataset_open is collective over comm; every rank gets the same
+ * pp_dataset_open is collective over ctx->world; every rank gets the same
  * header, structure and weights. The structure is cross-checked against
  * the WAVECAR lattice (|ΔA_ij| ≤ 1e-4 Å).
  */
@@ -12,6 +12,7 @@
 
 #include <mpi.h>
 
+#include "pawproj/core/ctx.h"
 #include "pawproj/core/error.h"
 #include "pawproj/io/poscar.h"
 #include "pawproj/io/wavecar.h"
@@ -30,13 +31,16 @@ typedef struct pp_dataset {
   char kpoint_note[512];     /* with unfold: how the k-points were unfolded, for the log; else "" */
 } pp_dataset;
 
-/* Opens path (directory or WAVECAR file). need_structure = 1 makes a
- * missing POSCAR/CONTCAR an error. */
 /* The directory of the resolved WAVECAR ("." if it has none), into dir. */
 void pp_dataset_dir(const pp_dataset *ds, char *dir, size_t n);
 
+/* Opens path (directory or WAVECAR file). need_structure = 1 makes a
+ * missing POSCAR/CONTCAR an error. The scratch of the WAVECAR's
+ * Gamma-half test (pp_wavecar_open_in) comes from a pool
+ * "wavecar-scratch" of stage "open", released before return, so the
+ * budget applies to it and --mem-report lists it. */
 pp_status pp_dataset_open(const char *label, const char *path,
-                          pp_variant force, int need_structure, MPI_Comm comm,
+                          pp_variant force, int need_structure, pp_ctx *ctx,
                           pp_dataset *ds, pp_err *err);
 
 void pp_dataset_free(pp_dataset *ds);

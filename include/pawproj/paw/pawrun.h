@@ -34,4 +34,8 @@ pp_status pp_pawrun_setup(const pp_paw_opts *o, const char *fallback, const char
                           const pp_structure *cell, pp_pawrun *run, pp_err *err);
 void pp_pawrun_free(pp_pawrun *run);
 
+/* The run's real-space plans (if it has real-space projectors) take their
+ * buffers from pools of ctx's open stages (pp_rsproj_use_pools). */
+void pp_pawrun_use_pools(pp_pawrun *run, pp_ctx *ctx);
+
 #endif

@@ -35,6 +35,7 @@
 
 #include <complex.h>
 
+#include "pawproj/core/ctx.h"
 #include "pawproj/core/error.h"
 #include "pawproj/io/wavecar.h"
 #include "pawproj/model/pawdata.h"
@@ -50,6 +51,7 @@ typedef struct pp_rstable {
 struct pp_rsplan;
 struct pp_rsplan_cache {
   struct pp_rsplan *plan; /* NULL until the first call */
+  pp_ctx *ctx;            /* pools of the plans (pp_rsproj_use_pools); NULL: malloc */
 };
 
 typedef struct pp_rsproj {
@@ -77,6 +79,16 @@ void pp_rsproj_free(pp_rsproj *rs);
  * sites' weights plus one band block of gathered values), e.g. at the end
  * of a stage; the next call builds a new one. rs stays usable. */
 void pp_rsproj_drop_plan(const pp_rsproj *rs);
+
+/* From now on the plans of rs's slot take their large buffers (sites'
+ * points and weights, the grid, the G list, the gather buffer: pools
+ * "rs-plan", "rs-gvec", "rs-gather") from pools of the stage open in ctx
+ * when they are built, so the budget and --mem-report count them (ctx
+ * NULL: malloc again). When that stage ends its pools go and the next
+ * call builds what went anew (a plan built in an outer stage lives
+ * across the inner ones). ctx must outlive rs's calls. A shared slot
+ * (pp_rsproj_share_plan) is bound for both runs. */
+void pp_rsproj_use_pools(const pp_rsproj *rs, pp_ctx *ctx);
 
 /* rs gives up its own plan slot and uses with's from now on: calls on
  * either then hold one plan between them. with must outlive rs's calls;

@@ -444,7 +444,7 @@ pp_status pp_rsproj_apply(const pp_rsproj *rs, const pp_site *sites, int nsites,
     pp_rsproj_drop_plan(rs);
   if (!*p)
     PP_CALL(pp_rsplan_create(rs, sites, nsites, wc, k, p, err));
-  else if ((*p)->npw < 0 || !same_k(*p, wc, k)) {
+  else if (!same_k(*p, wc, k)) { /* also after plan_revive emptied the G list (npw = -1) */
     const pp_status st = plan_set_k(*p, wc, k, err);
     if (st != PP_OK) {
       pp_rsproj_drop_plan(rs);

@@ -30,7 +30,9 @@ pp_status pp_info_run(pp_ctx *ctx, const pp_info_setup *s, pp_info_result *r, pp
     memset(r, 0, sizeof *r);
     return st;
   }
-  return pp_agree(summarise(s, r, err), err, ctx->world);
+  const pp_status sum = pp_agree(summarise(s, r, err), err, ctx->world);
+  if (sum != PP_OK) pp_info_result_free(r); /* the caller frees only a result it got */
+  return sum;
 }
 
 void pp_info_result_free(pp_info_result *r) {

@@ -5,7 +5,7 @@ in VASP format.
 Usage:
   gpaw_example.py --size 8|64 --kpts gamma|222 --encut 250 --out DIR [--spin]
                   [--width EV] [--all-k] [--relax D | --mode A1,A2,...] [--grid-overlaps H]
-                  [--bulk-full]
+                  [--bulk-full] [--gpw]
                   [--keep-txt] [--no-check]
   mpirun -np 2 /usr/bin/python3 gpaw_example.py ...      (GPAW's MPI)
 
@@ -24,6 +24,11 @@ displaced along one mode with amplitude A Å, DIR/q+0.05 etc.; see mode())
   gpaw_reference.json  GPAW's eigenvalues, occupations, norms, projections
   dataset_Si.xml       the Si PAW dataset (PAW-XML) with GPAW's effective
                        projector functions (see below)
+  gpaw.gpw             (--gpw only) GPAW's own restart file of that run,
+                       calc.write(mode='all'): wavefunctions included (for
+                       --bulk-full the fully diagonalised bulk, every band),
+                       for GPAW-side references such as gpaw_optics_ref.py;
+                       written after all the checks, before DIR/complete
 
 Both runs use the same k-point set: --kpts 222 is the 2x2x2 Monkhorst-Pack
 mesh (k = ±1/4), reduced by time reversal only (k and -k), which does not
@@ -645,6 +650,10 @@ def main(argv=None):
     ap.add_argument("--densities", action="store_true",
                     help="also store GPAW's valence all-electron and pseudo densities on its fine grid "
                          "(gridrefinement=2, electrons/Å^3, [x][y][z]) as gpaw_densities.npz in each directory")
+    ap.add_argument("--gpw", action="store_true",
+                    help="also write each run's calculation (with --bulk-full: after the full "
+                         "diagonalisation) as DIR/<label>/gpaw.gpw, calc.write(mode='all'), "
+                         "wavefunctions included; written after all checks, before DIR/complete")
     ap.add_argument("--keep-txt", action="store_true", help="keep GPAW's text logs in --out")
     ap.add_argument("--no-check", action="store_true", help="skip the pymatgen read-back")
     args = ap.parse_args(argv)
@@ -707,6 +716,20 @@ def main(argv=None):
             write_dir(outdir, job, args.encut)
             if not args.no_check:
                 check_with_pymatgen(outdir, job["ref"], job["C"], job["label"])
+    if args.gpw:
+        # calc.write is collective; the directory must exist on every rank first
+        for label, _ in runs:
+            outdir = os.path.join(args.out, label)
+            if world.rank == 0:
+                os.makedirs(outdir, exist_ok=True)
+            world.barrier()
+            path = os.path.join(outdir, "gpaw.gpw")
+            t0 = time.time()
+            calcs[label].write(path, mode="all")
+            world.barrier()
+            say(f"[{label}] wrote {path} (mode='all', {calcs[label].wfs.bd.nbands} bands, "
+                f"{os.path.getsize(path) if world.rank == 0 else 0} bytes) in {time.time() - t0:.1f} s")
+    if world.rank == 0:
         with open(os.path.join(args.out, "complete"), "w") as f:
             f.write(" ".join(job["label"] for job in jobs) + "\n")
     world.barrier()

@@ -12,12 +12,12 @@
 #include "pawproj/paw/projector.h"
 #include "pawproj/paw/radial.h"
 
-#define BOHR_A 0.529177210903
+#include "pawproj/core/units.h"
 
 double pp_state_q2(const int n[3], const double lattice[3][3]) {
   double q2 = INFINITY;
   for (int i = 0; i < 3; i++) {
-    const double qi = M_PI * (n[i] - 1) / (pp_vec_norm(lattice[i]) / BOHR_A);
+    const double qi = M_PI * (n[i] - 1) / (pp_vec_norm(lattice[i]) / PP_BOHR_A);
     if (qi < q2) q2 = qi;
   }
   return q2;
@@ -227,7 +227,7 @@ static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, co
         const double df[3] = {f[0] - st->frac[a][0], f[1] - st->frac[a][1], f[2] - st->frac[a][2]};
         double dv[3];
         pp_lat_frac_to_cart(wc->lattice, df, dv);
-        for (int v = 0; v < 3; v++) dv[v] /= BOHR_A;
+        for (int v = 0; v < 3; v++) dv[v] /= PP_BOHR_A;
         const double dist = pp_vec_norm(dv);
         if (dist >= t->rmax) continue;
         double u[3] = {0, 0, 1};
@@ -279,7 +279,7 @@ pp_status pp_state_fill_glist(pp_rgrid *g, const pp_wavecar *wc, int k, const do
   PP_CALL(pp_rgrid_set_sphere(g, m, npw, c, pp_variant_is_gamma(wc->variant), wc->path, k, err));
   const double omega_A = fabs(pp_lat_volume(wc->lattice));
   pp_rgrid_backward(g);
-  if (ae) PP_CALL(add_reconstruction(g, wc, k, ae, st, P, omega_A / (BOHR_A * BOHR_A * BOHR_A), err));
+  if (ae) PP_CALL(add_reconstruction(g, wc, k, ae, st, P, omega_A / (PP_BOHR_A * PP_BOHR_A * PP_BOHR_A), err));
   const int *n = g->n;
   const double scale = 1 / sqrt(omega_A);
   const ptrdiff_t nloc = pp_rgrid_local(g);

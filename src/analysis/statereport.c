@@ -1,7 +1,7 @@
 /* statereport.c — what a state reports: summary and JSON (see statereport.h). */
 #include "pawproj/analysis/statereport.h"
 
-#define BOHR_A 0.529177210903 /* the Bohr radius in Å: q2 is in Bohr⁻¹, the summary says Å⁻¹ */
+#include "pawproj/core/units.h"
 
 void pp_state_summary(const pp_state_setup *in, const pp_state_result *r, FILE *f) {
   const pp_wavecar *wc = &in->ds->wc;
@@ -17,7 +17,7 @@ void pp_state_summary(const pp_state_setup *in, const pp_state_result *r, FILE *
     fprintf(f, "  AE norm      Σ|C|² + P†QP %.8f   on the grid %.8f   IPR %.4f\n", r->ae_norm, r->grid_norm[1],
             r->ipr[1]);
     fprintf(f, "  the grid resolves the PAW reconstruction up to %.1f Å⁻¹; predicted norm beyond: %.1e\n",
-            r->q2 / BOHR_A, r->deficit);
+            r->q2 / PP_BOHR_A, r->deficit);
   }
   fprintf(f, "  (IPR = Ω ∫|ψ|⁴ / (∫|ψ|²)²: 1 for a state spread evenly over the cell, larger when localised)\n");
   if (r->have_sites) {

@@ -24,6 +24,7 @@ static const struct {
     {"density", pp_cmd_density, "all-electron (or pseudo) valence / band density: VASP, cube, HDF5"},
     {"state", pp_cmd_state, "one state in real space (all-electron or pseudo): VASP, cube, HDF5"},
     {"overlap", pp_cmd_overlap, "full overlap matrices <bra m|ket n> on ScaLAPACK, subspace angles, band matching"},
+    {"optics", pp_cmd_optics, "momentum matrix elements, transition dipoles, oscillator strengths of a band window"},
     {"wswq", pp_cmd_wswq, "VASP's WSWQ files <psi_i(Q0)|S|psi_j(Q)> for displaced geometries"},
     {"dump", pp_cmd_dump, "per-band coefficient facts, for cross-checking readers"},
 };
@@ -105,7 +106,7 @@ static pp_status dispatch(pp_ctx *ctx, int argc, char **argv) {
       st = commands[i].fn(ctx, n, merged);
       goto done;
     }
-  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, overlap, norms, state, density, wswq, dump; see pawproj --help)", command);
+  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, overlap, norms, state, density, optics, wswq, dump; see pawproj --help)", command);
 done:
   free(merged);
   free(fileargv);

@@ -10,7 +10,7 @@
 #include "pawproj/core/textfile.h"
 #include "pawproj/model/quadrature.h"
 
-#define A0 0.529177210903 /* Å per Bohr */
+#include "pawproj/core/units.h"
 #define MAXJ 32
 
 /* One dataset's lines: [lo, hi) of the file's line table. */
@@ -116,7 +116,7 @@ static pp_status read_header(const src *S, int nl0, pp_pawdata *d, pp_err *err) 
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d (%s): no ZVAL in the header", S->path, S->set, d->symbol);
   double v;
   if (header_value(S, nl0, "ENMAX", &v)) d->enmax = v;
-  if (header_value(S, nl0, "RCORE", &v)) d->rcore = v / A0;
+  if (header_value(S, nl0, "RCORE", &v)) d->rcore = v / PP_BOHR_A;
   return PP_OK;
 }
 
@@ -136,10 +136,10 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
     /* Range first: converting 1e308 to int is undefined (found by fuzzing). */
     const int l = h[0] >= 0 && h[0] <= 3 ? (int)h[0] : -1;
     const int np = h[1] >= 1 && h[1] <= MAXJ ? (int)h[1] : -1;
-    if (!(h[2] > 0) || (d->rtab_rmax > 0 && h[2] / A0 != d->rtab_rmax))
+    if (!(h[2] > 0) || (d->rtab_rmax > 0 && h[2] / PP_BOHR_A != d->rtab_rmax))
       PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: Non local Part cutoff %g Å: expected the same "
                "positive real-space radius for every l", S->path, S->set, i, h[2]);
-    d->rtab_rmax = h[2] / A0;
+    d->rtab_rmax = h[2] / PP_BOHR_A;
     if (h[0] != l || l < 0 || l > 3 || h[1] != np || np < 1 || d->nj + np > MAXJ)
       PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: Non local Part header %g %g: expected l in 0..3 "
                "and 1..%d projectors", S->path, S->set, i, h[0], h[1], MAXJ - d->nj);
@@ -178,12 +178,12 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
   if (!d->l) PP_THROW(PP_ERR_NOMEM, "out of memory");
   memcpy(d->l, lj, sizeof *d->l * (size_t)d->nj);
   /* File units → pawdata.h's f_j(q) (see potcar.h). */
-  for (size_t k = 0; k < (size_t)d->nj * nq; k++) tabs[k] *= pow(A0, -1.5) / (4 * M_PI);
+  for (size_t k = 0; k < (size_t)d->nj * nq; k++) tabs[k] *= pow(PP_BOHR_A, -1.5) / (4 * M_PI);
   d->nqtab = nq;
-  d->qtab_dq = gmax / nq * A0;
+  d->qtab_dq = gmax / nq * PP_BOHR_A;
   *qtab = tabs;
   /* Å^{-3/2} → Bohr^{-3/2}: p̃(r) = f(r) Y_lm, no other factor (potcar.h). */
-  for (size_t k = 0; k < (size_t)d->nj * nr; k++) rtabs[k] *= pow(A0, 1.5);
+  for (size_t k = 0; k < (size_t)d->nj * nr; k++) rtabs[k] *= pow(PP_BOHR_A, 1.5);
   d->nrtab = nr;
   d->rtab = rtabs;
   return PP_OK;
@@ -227,7 +227,7 @@ static pp_status read_radial(const src *S, int radial, pp_pawdata *d, pp_err *er
   if (!(hlog > 0))
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d, line %d: the radial grid is not logarithmic (r_i = r_1 e^{h(i-1)}, "
             "as in every POTCAR VASP writes)", S->path, S->set, gi + 2);
-  for (int g = 0; g < ng; g++) d->r[g] /= A0;
+  for (int g = 0; g < ng; g++) d->r[g] /= PP_BOHR_A;
   d->drq = malloc(sizeof *d->drq * (size_t)ng);
   if (!d->drq) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   pp_simpson_index_weights(ng, d->drq);
@@ -254,7 +254,7 @@ static pp_status read_radial(const src *S, int radial, pp_pawdata *d, pp_err *er
     double *dst = (ps ? d->phit : d->phi) + (size_t)(ps ? nps++ : nae++) * ng;
     at = k + 1;
     PP_CALL(numbers(S, &at, ng, dst, ps ? "pseudo partial wave" : "AE partial wave", err));
-    for (int g = 0; g < ng; g++) dst[g] = dst[g] / (d->r[g] * A0) * pow(A0, 1.5);
+    for (int g = 0; g < ng; g++) dst[g] = dst[g] / (d->r[g] * PP_BOHR_A) * pow(PP_BOHR_A, 1.5);
   }
   if (nps != d->nj || nae != d->nj)
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d (%s): %d pseudo and %d AE partial waves for %d "

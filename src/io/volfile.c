@@ -10,7 +10,7 @@
 #include "pawproj/core/agree.h"
 #include "pawproj/model/lattice.h"
 
-#define BOHR_A 0.529177210903
+#include "pawproj/core/units.h"
 #define PER_LINE 5
 
 static void poscar_header(FILE *f, const char *title, const pp_structure *st) {
@@ -125,13 +125,13 @@ pp_status pp_volfile_cube(const char *path, const char *title, const pp_structur
     fprintf(f, "%s\n pawproj cube file: Bohr, values as in the VASP file; z runs fastest\n", title);
     fprintf(f, "%5d %12.6f %12.6f %12.6f\n", st->natoms, 0.0, 0.0, 0.0);
     for (int i = 0; i < 3; i++)
-      fprintf(f, "%5d %12.6f %12.6f %12.6f\n", n[i], st->lattice[i][0] / n[i] / BOHR_A,
-              st->lattice[i][1] / n[i] / BOHR_A, st->lattice[i][2] / n[i] / BOHR_A);
+      fprintf(f, "%5d %12.6f %12.6f %12.6f\n", n[i], st->lattice[i][0] / n[i] / PP_BOHR_A,
+              st->lattice[i][1] / n[i] / PP_BOHR_A, st->lattice[i][2] / n[i] / PP_BOHR_A);
     for (int a = 0; a < st->natoms; a++) {
       double r[3];
       pp_lat_frac_to_cart(st->lattice, st->frac[a], r);
       const int z = atomic_number(st->species[st->type[a]]);
-      fprintf(f, "%5d %12.6f %12.6f %12.6f %12.6f\n", z, (double)z, r[0] / BOHR_A, r[1] / BOHR_A, r[2] / BOHR_A);
+      fprintf(f, "%5d %12.6f %12.6f %12.6f %12.6f\n", z, (double)z, r[0] / PP_BOHR_A, r[1] / PP_BOHR_A, r[2] / PP_BOHR_A);
     }
     for (int r = 0; r < g->size; r++) counts[r] = zl[r] * n[1], displs[r] = r ? displs[r - 1] + counts[r - 1] : 0;
   }

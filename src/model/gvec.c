@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pawproj/core/units.h"
 #include "pawproj/model/lattice.h"
 
 const char *pp_variant_name(pp_variant v) {
@@ -103,4 +104,14 @@ pp_status pp_gvec_generate(const double lattice[3][3], double encut,
   }
   *n = count;
   return PP_OK;
+}
+
+void pp_gvec_cartesian(const double lattice[3][3], const double kfrac[3], const int (*miller)[3], int64_t n,
+                       double *q) {
+  double b[3][3];
+  pp_lat_reciprocal(lattice, b);
+  for (int64_t g = 0; g < n; g++) {
+    const double f[3] = {kfrac[0] + miller[g][0], kfrac[1] + miller[g][1], kfrac[2] + miller[g][2]};
+    for (int j = 0; j < 3; j++) q[3 * g + j] = (f[0] * b[0][j] + f[1] * b[1][j] + f[2] * b[2][j]) * PP_BOHR_A;
+  }
 }

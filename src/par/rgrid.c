@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pawproj/core/agree.h"
+#include "pawproj/core/units.h"
 #include "pawproj/model/gvec.h"
 #include "pawproj/model/lattice.h"
 
@@ -103,7 +104,7 @@ void pp_rgrid_sphere_box(const int n[3], const double lattice[3][3], const doubl
   pp_lat_reciprocal(lattice, rec);
   for (int a = 0; a < 3; a++) {
     /* Fractional half-width of the sphere along axis a: r |b_a| / 2π. */
-    const double half = r_bohr * 0.529177210903 * pp_vec_norm(rec[a]) / (2 * M_PI) * n[a];
+    const double half = r_bohr * PP_BOHR_A * pp_vec_norm(rec[a]) / (2 * M_PI) * n[a];
     lo[a] = (int)floor(frac[a] * n[a] - half) - 1;
     hi[a] = (int)ceil(frac[a] * n[a] + half) + 1;
   }

@@ -8,7 +8,7 @@
 
 #include "pawproj/model/lattice.h"
 
-#define BOHR_A 0.529177210903
+#include "pawproj/core/units.h"
 /* The q integral of twocentre.h: Δφ carries the all-electron cusp, so its
  * transform decays like q⁻⁴; to 120 Bohr⁻¹ the s–s overlap of Si's
  * dataset converges to ~4e-6 relative (Parseval against the radial
@@ -46,7 +46,7 @@ static pp_status find_images(const double lattice[3][3], const double fa[3], con
   if (pp_lat_reciprocal(lattice, rec) != 0) PP_FAIL(err, PP_ERR_ARG, "degenerate lattice");
   int lo[3], hi[3];
   for (int v = 0; v < 3; v++) {
-    const double height = 2 * M_PI / pp_vec_norm(rec[v]) / BOHR_A; /* Bohr */
+    const double height = 2 * M_PI / pp_vec_norm(rec[v]) / PP_BOHR_A; /* Bohr */
     const int base = (int)nearbyint(fa[v] - fb[v]);
     const int span = (int)ceil(rcut_bohr / height) + 1;
     lo[v] = base - span, hi[v] = base + span;
@@ -58,14 +58,14 @@ static pp_status find_images(const double lattice[3][3], const double fa[3], con
         const double f[3] = {fa[0] - fb[0] - x, fa[1] - fb[1] - y, fa[2] - fb[2] - z};
         double R[3];
         pp_lat_frac_to_cart(lattice, f, R);
-        const double dist = pp_vec_norm(R) / BOHR_A;
+        const double dist = pp_vec_norm(R) / PP_BOHR_A;
         if (dist >= rcut_bohr) continue;
         int(*img)[3] = realloc(L->img, sizeof *img * (size_t)(L->nimg + 1));
         if (!img) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
         L->img = img;
         L->img[L->nimg][0] = x, L->img[L->nimg][1] = y, L->img[L->nimg][2] = z;
         L->nimg++;
-        if (dist * BOHR_A < L->dist_A) L->dist_A = dist * BOHR_A;
+        if (dist * PP_BOHR_A < L->dist_A) L->dist_A = dist * PP_BOHR_A;
       }
   return PP_OK;
 }
@@ -86,7 +86,7 @@ static pp_status add_link(pp_pairterm *pt, const double lattice[3][3], int a, co
     const double f[3] = {fa[0] - fb[0] - L.img[i][0], fa[1] - fb[1] - L.img[i][1], fa[2] - fb[2] - L.img[i][2]};
     double R[3];
     pp_lat_frac_to_cart(lattice, f, R);
-    for (int v = 0; v < 3; v++) R[v] /= BOHR_A;
+    for (int v = 0; v < 3; v++) R[v] /= PP_BOHR_A;
     PP_TRY(pp_twocentre(ta, tb, R, L.M + (size_t)i * L.na * L.nb, err));
   }
   pp_pairlink *grown = realloc(pt->link, sizeof *grown * (size_t)(pt->n + 1));

@@ -10,7 +10,7 @@
 #include "pawproj/model/lattice.h"
 #include "pawproj/paw/rsproj.h"
 
-#define BOHR_A 0.529177210903
+#include "pawproj/core/units.h"
 
 pp_status pp_paw_diff_table(const pp_pawdata *d, double qmax, pp_ftable *t, pp_err *err) {
   double *diff = pp_pawdata_dphi(d);
@@ -49,7 +49,7 @@ pp_status pp_paw_share(const pp_structure *st, const pp_pawdata **data, double q
   paw->owned = calloc((size_t)st->nspecies + 1, 1);
   paw->offset = calloc((size_t)st->natoms + 1, sizeof *paw->offset);
   if (!paw->table || !paw->dtable || !paw->owned || !paw->offset) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
-  const double qmax = qmax_A * BOHR_A * 1.02 + 0.05;
+  const double qmax = qmax_A * PP_BOHR_A * 1.02 + 0.05;
   for (int s = 0; s < st->nspecies; s++) {
     int ds;
     const pp_paw *donor = donor_of(data[s], qmax_A, donors, ndonors, &ds);
@@ -198,17 +198,11 @@ pp_status pp_kplan_create(const pp_paw *paw, const pp_wavecar *wc, int k, pp_poo
   PP_CALL(kplan_tables(p, wc->npw[k], err));
   int64_t got;
   PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, p->miller, p->npw, &got, err));
-  double b[3][3];
-  pp_lat_reciprocal(wc->lattice, b);
+  pp_gvec_cartesian(wc->lattice, wc->kfrac[k], (const int(*)[3])p->miller, p->npw, p->q);
   for (int64_t g = 0; g < p->npw; g++) {
-    double len2 = 0;
     for (int i = 0; i < 3; i++) p->kg[3 * g + i] = wc->kfrac[k][i] + p->miller[g][i];
-    for (int j = 0; j < 3; j++) {
-      const double qj = (p->kg[3 * g] * b[0][j] + p->kg[3 * g + 1] * b[1][j] + p->kg[3 * g + 2] * b[2][j]) * BOHR_A;
-      p->q[3 * g + j] = qj;
-      len2 += qj * qj;
-    }
-    p->qlen[g] = sqrt(len2);
+    const double *q = p->q + 3 * g;
+    p->qlen[g] = sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
   }
   p->maxrows = block_rows(p->npw, max_nproj(paw));
   PP_CALL(kplan_alloc(p, sizeof *p->M * (size_t)p->maxrows * (size_t)(p->npw + 1), (void **)&p->M, err));
@@ -239,7 +233,7 @@ pp_status pp_kplan_project_sites(pp_kplan *kp, const pp_site *sites, int nsites,
   const pp_wavecar *wc = kp->wc;
   const int k = kp->k;
   const int64_t npw = kp->npw;
-  const double omega = fabs(pp_lat_volume(wc->lattice)) / (BOHR_A * BOHR_A * BOHR_A);
+  const double omega = fabs(pp_lat_volume(wc->lattice)) / (PP_BOHR_A * PP_BOHR_A * PP_BOHR_A);
   const double pref = 4 * M_PI / sqrt(omega);
   const int gamma = pp_variant_is_gamma(wc->variant);
   const int maxrows = kp->maxrows;

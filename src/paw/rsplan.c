@@ -26,7 +26,7 @@
 #include "pawproj/paw/radial.h"
 #include "pawproj/paw/rsproj.h"
 
-#define BOHR_A 0.529177210903
+#include "pawproj/core/units.h"
 
 /* Bands (× spinor components) transformed to the grid together, so that
  * each site's weights are applied to all of them in one ZGEMM (BLAS-3)
@@ -178,7 +178,7 @@ static void site_points(const pp_rsplan *p, int a, const pp_wavecar *wc, int k, 
    * decides, sees every point it would accept and fewer it rejects. */
   double A[3];
   pp_lat_frac_to_cart(wc->lattice, (const double[3]){1.0 / n[0], 0, 0}, A);
-  for (int v = 0; v < 3; v++) A[v] /= BOHR_A;
+  for (int v = 0; v < 3; v++) A[v] /= PP_BOHR_A;
   const double AA = A[0] * A[0] + A[1] * A[1] + A[2] * A[2], rr = t->rmax * (1 + 1e-6) + 1e-6;
   for (int z = lo[2]; z <= hi[2]; z++)
     for (int y = lo[1]; y <= hi[1]; y++) {
@@ -187,7 +187,7 @@ static void site_points(const pp_rsplan *p, int a, const pp_wavecar *wc, int k, 
                           (const double[3]){-site->frac[0], (double)y / n[1] - site->frac[1],
                                             (double)z / n[2] - site->frac[2]},
                           P);
-      for (int v = 0; v < 3; v++) P[v] /= BOHR_A;
+      for (int v = 0; v < 3; v++) P[v] /= PP_BOHR_A;
       const double PA = P[0] * A[0] + P[1] * A[1] + P[2] * A[2], PP = P[0] * P[0] + P[1] * P[1] + P[2] * P[2];
       const double disc = PA * PA - AA * (PP - rr * rr);
       if (disc < 0) continue;
@@ -198,7 +198,7 @@ static void site_points(const pp_rsplan *p, int a, const pp_wavecar *wc, int k, 
         const double df[3] = {f[0] - site->frac[0], f[1] - site->frac[1], f[2] - site->frac[2]};
         double dv[3];
         pp_lat_frac_to_cart(wc->lattice, df, dv);
-        for (int v = 0; v < 3; v++) dv[v] /= BOHR_A;
+        for (int v = 0; v < 3; v++) dv[v] /= PP_BOHR_A;
         const double dist = pp_vec_norm(dv);
         if (dist > t->rmax) continue;
         if (!sp->idx) { /* counting (pp_rsplan_create): the same test decides */
@@ -245,7 +245,7 @@ static pp_status plan_set_k(pp_rsplan *p, const pp_wavecar *wc, int k, pp_err *e
   int64_t got;
   PP_CALL(pp_gvec_generate(wc->lattice, wc->encut, wc->kfrac[k], wc->variant, p->m, npw, &got, err));
   const int64_t N = (int64_t)p->n[0] * p->n[1] * p->n[2];
-  const double omega = fabs(pp_lat_volume(wc->lattice)) / (BOHR_A * BOHR_A * BOHR_A);
+  const double omega = fabs(pp_lat_volume(wc->lattice)) / (PP_BOHR_A * PP_BOHR_A * PP_BOHR_A);
   const double pref = sqrt(omega) / (double)N;
   for (int a = 0; a < p->nsites; a++)
     if (p->dat[a]) site_points(p, a, wc, k, pref);

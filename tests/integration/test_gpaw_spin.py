@@ -19,7 +19,7 @@ from pawcheck import check_norms
 
 need_gpaw()
 c = Checker("gpaw-spin")
-bulk, vac = gpaw_case(c, "si8-spin", ["--size", "8", "--kpts", "222", "--spin"])
+bulk, vac = gpaw_case(c, "si8-spin", ["--size", "8", "--kpts", "222", "--spin", "--gpw"])
 for d in (bulk, vac):
     ref = json.load(open(os.path.join(d, "gpaw_reference.json")))
     c.check(ref["nspin"] == 2, "%s is spin-polarised" % d)

@@ -14,5 +14,6 @@ pp_status pp_cmd_state(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_density(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_wswq(pp_ctx *ctx, int argc, char **argv);
 pp_status pp_cmd_overlap(pp_ctx *ctx, int argc, char **argv);
+pp_status pp_cmd_optics(pp_ctx *ctx, int argc, char **argv);
 
 #endif

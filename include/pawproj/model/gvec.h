@@ -51,4 +51,8 @@ pp_status pp_gvec_generate(const double lattice[3][3], double encut,
                            int (*miller)[3], int64_t cap, int64_t *n,
                            pp_err *err);
 
+/* k+G of n Miller indices in Cartesian Bohr⁻¹: q[3i + j], j = x, y, z. */
+void pp_gvec_cartesian(const double lattice[3][3], const double kfrac[3], const int (*miller)[3], int64_t n,
+                       double *q);
+
 #endif

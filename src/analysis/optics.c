@@ -302,23 +302,26 @@ pp_status pp_optics_run(pp_ctx *ctx, const pp_optics_setup *s, pp_optics_result 
   r->nitems = x.wc->nspin * x.wc->nkpts;
   PP_TRY(pp_stage_begin(ctx, "optics", &so, err));
   PP_TRY(setup(ctx, &x, err));
-  /* Both tables in one block: one reduction sums them. */
   const size_t n = (size_t)r->nitems * 3 * x.nb * x.nb;
-  r->pseudo = calloc(2 * n + 1, sizeof *r->pseudo);
-  PP_TRY(pp_agree(r->pseudo ? PP_OK : pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__,
-                                                 "out of memory for the momentum tables (%zu MiB)",
-                                                 2 * n * sizeof *r->pseudo >> 20),
-                  err, ctx->world));
-  r->onsite = r->pseudo + n;
   int b0, mine;
   pp_layout_bands(&x.lay, x.nb, x.lay.brank, &b0, &mine);
   const pp_opticsout o = out_of(ctx, &x);
   const size_t io = pp_wfset_io_need(&x.lay, x.wc, s->lo, s->hi);
   size_t work = most_item_bytes(&x, mine);
   if (s->h5 && pp_opticsout_bytes(&o) > work) work = pp_opticsout_bytes(&o);
-  PP_TRY(pp_stage_need(&so, "nabla, optics-wf, io-buffer, optics-item, write-buffer",
-                       pp_wfset_need(&x.lay, x.wc, s->lo, s->hi) - io + nabla_bytes(&x) + (io > work ? io : work),
+  /* The result tables outlive the stage (they are the result), so they are
+   * malloc'ed, not pooled; the budget still counts them. */
+  PP_TRY(pp_stage_need(&so, "result tables, nabla, optics-wf, io-buffer, optics-item, write-buffer",
+                       2 * n * sizeof *r->pseudo + pp_wfset_need(&x.lay, x.wc, s->lo, s->hi) - io + nabla_bytes(&x) +
+                           (io > work ? io : work),
                        err));
+  /* Both tables in one block: one reduction sums them. */
+  r->pseudo = calloc(2 * n + 1, sizeof *r->pseudo);
+  PP_TRY(pp_agree(r->pseudo ? PP_OK : pp_fail_at(err, PP_ERR_NOMEM, __FILE__, __LINE__,
+                                                 "out of memory for the momentum tables (%zu MiB)",
+                                                 2 * n * sizeof *r->pseudo >> 20),
+                  err, ctx->world));
+  r->onsite = r->pseudo + n;
   PP_TRY(pp_stage_pool(&so, "nabla", NULL, 0, &nab, err));
   if (x.ldp) PP_TRY(pp_agree(build_nabla(&x, nab, err), err, ctx->world));
   PP_TRY(pp_stage_pool(&so, "optics-wf", &nab, 1, &wf, err));

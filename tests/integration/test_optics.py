@@ -154,4 +154,25 @@ for args, want in bad:
     c.check(p.returncode != 0 and want in p.stderr and len(p.stderr.strip().splitlines()) == 1
             and not os.path.exists(out),
             "%s: refused with one line naming %r (%r)" % (" ".join(args[2:]), want, p.stderr.strip()[:200]))
+# The budget counts the result tables (2 tables x 4 items x 3 x 24^2 x 16 B)
+# on top of the pools (their peaks from --mem-report): without them the
+# need would fall short of the sum.
+import re  # noqa: E402
+q = run(["optics", d, "--bands", "1-24", "--method", "pseudo", "--mem-report"])
+rep = q.stdout + q.stderr
+wf = re.search(r"optics-wf\s+([\d.]+) (B|KiB|MiB)", rep)
+p = run(["optics", d, "--bands", "1-24", "--method", "pseudo", "--mem-per-rank", "100K"], check=False)
+need = re.search(r"needs ([\d.]+) (KiB|MiB) more", p.stderr)
+if c.check(wf is not None and need is not None, "--mem-report lists optics-wf; a small budget is refused (%r)"
+           % p.stderr.strip()[:200]):
+    unit = {"B": 1, "KiB": 1024, "MiB": 1024 ** 2}
+    tables = 2 * 4 * 3 * 24 * 24 * 16
+    got = float(need.group(1)) * unit[need.group(2)]
+    wfb = float(wf.group(1)) * unit[wf.group(2)]
+    item = re.search(r"optics-item\s+([\d.]+) (B|KiB|MiB)", rep)
+    itb = float(item.group(1)) * unit[item.group(2)] if item else 0
+    # 1 % slack: the report's numbers are rounded to 2 decimals.
+    c.check(itb > 0 and got >= (tables + wfb + itb) * 0.99 and "result tables" in p.stderr,
+            "budget: need %.0f B >= result tables %d B + coefficients %.0f B + one item's pool %.0f B"
+            % (got, tables, wfb, itb))
 c.close()

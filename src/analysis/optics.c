@@ -92,6 +92,17 @@ static pp_status kg_list(const pp_wavecar *wc, int k, pp_pool *pool, double **q,
   return PP_OK;
 }
 
+/* The product block O (nb × tnb, column-major) into rows m0.. and columns
+ * n0.. of one NB × NB table; Gamma-only: its imaginary part (optics.h). */
+static void store_block(const double complex *O, int nb, int tnb, int gamma, double complex *dst, int NB, int m0,
+                        int n0) {
+  for (int n = 0; n < tnb; n++)
+    for (int i = 0; i < nb; i++) {
+      const double complex z = O[(size_t)n * nb + i];
+      dst[(size_t)(m0 + i) * NB + n0 + n] = gamma ? I * cimag(z) : z;
+    }
+}
+
 /* Entries (m, n) for my bands m and the travelling slice's n: O = C^H
  * (q_v ∘ T_C), then O = P^H (−iN^v T_P), into the result tables. */
 static void multiply_step(optx *x, int it, const pp_wfset *set, int j, const double *q, const double complex *P,
@@ -107,22 +118,12 @@ static void multiply_step(optx *x, int it, const pp_wfset *set, int j, const dou
     for (int n = 0; n < tnb; n++)
       for (int g = 0; g < ld; g++) W[(size_t)n * ld + g] = q[3 * (g % npw) + v] * T[(size_t)n * ld + g];
     zgemm_("C", "N", &nb, &tnb, &ld, &one, set->c[j], &ld, W, &ld, &zero, O, &nb);
-    double complex *dst = x->r->pseudo + ((size_t)it * 3 + v) * NB * NB;
-    for (int n = 0; n < tnb; n++)
-      for (int i = 0; i < nb; i++) {
-        const double complex z = O[(size_t)n * nb + i];
-        dst[(size_t)(m0 + i) * NB + n0 + n] = gamma ? I * cimag(z) : z;
-      }
+    store_block(O, nb, tnb, gamma, x->r->pseudo + ((size_t)it * 3 + v) * NB * NB, NB, m0, n0);
     if (!ldp) continue;
     const double complex *TP = T + (size_t)x->maxnb * ld;
     for (int n = 0; n < tnb; n++) apply_nabla(x, v, TP + (size_t)n * ldp, MP + (size_t)n * ldp);
     zgemm_("C", "N", &nb, &tnb, &ldp, &one, P, &ldp, MP, &ldp, &zero, O, &nb);
-    dst = x->r->onsite + ((size_t)it * 3 + v) * NB * NB;
-    for (int n = 0; n < tnb; n++)
-      for (int i = 0; i < nb; i++) {
-        const double complex z = O[(size_t)n * nb + i];
-        dst[(size_t)(m0 + i) * NB + n0 + n] = gamma ? I * cimag(z) : z;
-      }
+    store_block(O, nb, tnb, gamma, x->r->onsite + ((size_t)it * 3 + v) * NB * NB, NB, m0, n0);
   }
   x->r->flops += 8.0 * 3 * nb * tnb * (double)(ld + ldp);
 }
@@ -196,7 +197,7 @@ static pp_status setup(pp_ctx *ctx, optx *x, pp_err *err) {
     x->r->lreal = pp_lreal_name(x->pr.pm.lr.mode);
     x->ldp = x->wc->nspinor * x->pr.paw.nproj;
   } else {
-    snprintf(x->r->projectors, sizeof x->r->projectors, "none (plane waves only, --pseudo)");
+    snprintf(x->r->projectors, sizeof x->r->projectors, "none (plane waves only, --method pseudo)");
     x->r->lreal = "none";
   }
   PP_CALL(pp_layout_create(ctx->world, x->r->nitems, x->nb, s->kgroups, &x->lay, err));
@@ -250,8 +251,7 @@ static pp_status momentum_stage(pp_ctx *ctx, optx *x, const pp_wfset *set, pp_po
   }
   PP_TRY(pp_agree(st, err, ctx->world));
   /* Each entry has one owner; summing zero-initialised tables is exact. */
-  const size_t n = (size_t)x->r->nitems * 3 * x->nb * x->nb;
-  if (n > INT32_MAX / 2) PP_THROW(PP_ERR_ARG, "the momentum tables (%zu entries) exceed one MPI message", n);
+  const size_t n = (size_t)x->r->nitems * 3 * x->nb * x->nb; /* per table; pp_optics_run checked 2n fits */
   if (MPI_Allreduce(MPI_IN_PLACE, x->r->pseudo, (int)(2 * n), MPI_C_DOUBLE_COMPLEX, MPI_SUM, ctx->world) !=
       MPI_SUCCESS)
     PP_THROW(PP_ERR_MPI, "MPI_Allreduce of the momentum tables failed");
@@ -303,6 +303,9 @@ pp_status pp_optics_run(pp_ctx *ctx, const pp_optics_setup *s, pp_optics_result 
   PP_TRY(pp_stage_begin(ctx, "optics", &so, err));
   PP_TRY(setup(ctx, &x, err));
   const size_t n = (size_t)r->nitems * 3 * x.nb * x.nb;
+  /* Checked before any work: the tables are summed in one MPI message. */
+  if (2 * n > INT32_MAX)
+    PP_THROW(PP_ERR_ARG, "the momentum tables (2 × %zu entries) exceed one MPI message; use a narrower --bands", n);
   int b0, mine;
   pp_layout_bands(&x.lay, x.nb, x.lay.brank, &b0, &mine);
   const pp_opticsout o = out_of(ctx, &x);

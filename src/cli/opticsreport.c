@@ -6,7 +6,6 @@
 #include "pawproj/analysis/opticspair.h"
 #include "pawproj/core/json.h"
 
-
 #define TEXT_PAIRS 24 /* beyond this many pairs per (spin, k) the table shows the strongest */
 
 /* Pair (m, n) is listed: m one of the listed bands, each unordered pair once

@@ -17,26 +17,12 @@ each multiplying A^H B of the shape one rank has in the overlap
 (m = bands, n = bands / R, k = npw). Markdown table on stdout, all numbers
 in the JSON file.
 """
-import argparse
 import json
-import os
 import re
 import subprocess
 import sys
-import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-
-
-def env():
-    e = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", OMPI_ALLOW_RUN_AS_ROOT="1",
-             OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
-    return e
-
-
-def mpirun(n, args):
-    return ["mpirun", "--oversubscribe", "-n", str(n)] + args
+from benchcommon import env, mpirun, setup
 
 
 def to_bytes(value, unit):
@@ -44,27 +30,7 @@ def to_bytes(value, unit):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bands", type=int, default=2000)
-    ap.add_argument("--atoms", type=int, default=64)
-    ap.add_argument("--encut", type=float, default=300.0)
-    ap.add_argument("--ranks", default="1,2,4")
-    ap.add_argument("--workdir", default=None)
-    ap.add_argument("--pawproj", default=os.path.join(REPO, "build", "src", "pawproj"))
-    ap.add_argument("--json", default=None)
-    args = ap.parse_args()
-    work = args.workdir or tempfile.mkdtemp(prefix="pawproj-ovl-bench-")
-    data = os.path.join(work, "data")
-    if not os.path.isfile(os.path.join(data, "WAVECAR")):
-        subprocess.run([sys.executable, os.path.join(HERE, "make_synthetic.py"), data, "--atoms", str(args.atoms),
-                        "--bands", str(args.bands), "--encut", str(args.encut), "--kpoints", "1", "--quiet"],
-                       check=True)
-    syn = json.load(open(os.path.join(data, "synthetic.json")))
-    npw = syn.get("npw", syn.get("npw_per_kpoint", [0]))
-    npw = npw[0] if isinstance(npw, list) else npw
-    peak_tool = os.path.join(work, "zgemm_peak")
-    subprocess.run(["mpicc", "-O2", "-std=c17", os.path.join(HERE, "zgemm_peak.c"), "-o", peak_tool, "-lopenblas"],
-                   check=True)
+    args, work, data, npw, tool = setup(__doc__, 2000, "pawproj-ovl-bench-")
     rows = []
     for n in [int(x) for x in args.ranks.split(",")]:
         p = subprocess.run(mpirun(n, [args.pawproj, "overlap", "--bra", data, "--ket", data, "--method", "pseudo",
@@ -79,7 +45,7 @@ def main():
                          r"([0-9.]+) (B|KiB|MiB|GiB)", out)
         wall = re.search(r"stage ovlmatrix\s+([0-9.]+) s", out)
         grid = re.search(r"(\d+) × (\d+) BLACS grid", out)
-        q = subprocess.run(mpirun(n, [peak_tool, "--m", str(args.bands), "--n", str(-(-args.bands // n)), "--k",
+        q = subprocess.run(mpirun(n, [tool, "--m", str(args.bands), "--n", str(-(-args.bands // n)), "--k",
                                       str(npw), "--reps", "3", "--trans", "C", "--label", "overlap"]),
                            capture_output=True, text=True, env=env())
         pk = re.search(r"gflops=([0-9.]+)", q.stdout)

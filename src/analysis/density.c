@@ -82,9 +82,7 @@ pp_status pp_density_run(pp_ctx *ctx, const pp_density_setup *s, pp_density_resu
   r->electrons_expected = expected_electrons(&p);
   PP_TRY(pp_gridopt_choose(&s->grid, s->dir, wc, r->grid, r->grid_source, sizeof r->grid_source, err));
   if (s->ae) {
-    st = pp_pawrun_setup(&s->paw, s->dir, s->dir, wc, cell, &pr, err);
-    PP_TRY(pp_agree(st, err, ctx->world));
-    pp_pawrun_use_pools(&pr, ctx);
+    PP_TRY(pp_pawrun_open(ctx, &s->paw, s->dir, wc, cell, &pr, err));
     snprintf(r->projectors, sizeof r->projectors, "%s", pr.pm.desc);
     p.set = &pr.set, p.paw = &pr.paw;
     const size_t pbytes = sizeof *p.P * ((size_t)wc->nspinor * pr.paw.nproj + 1);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pawproj/analysis/aenorm.h"
+#include "pawproj/analysis/readstage.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/io/normsout.h"
@@ -54,32 +55,12 @@ static size_t run_need(const pp_norms_setup *s, const norms_side *x) {
 
 static pp_status setup_side(pp_ctx *ctx, const pp_norms_setup *s, norms_side *x, pp_err *err) {
   const pp_wavecar *wc = &s->ds->wc;
-  pp_status st = pp_pawrun_setup(&s->paw, s->dir, s->dir, wc, &s->ds->structure, &x->pr, err);
-  PP_CALL(pp_agree(st, err, ctx->world));
-  pp_pawrun_use_pools(&x->pr, ctx);
-  if (ctx->rank == 0 && x->pr.pm.lr.mode == PP_LREAL_AUTO) fprintf(stderr, "[pawproj] %s\n", x->pr.pm.desc);
+  PP_CALL(pp_pawrun_open(ctx, &s->paw, s->dir, wc, &s->ds->structure, &x->pr, err));
   PP_CALL(pp_layout_create(ctx->world, wc->nspin * wc->nkpts, wc->nbands, s->kgroups, &x->lay, err));
   for (int i = 0; i < x->lay.nitems; i++) x->nlocal += pp_layout_owns_item(&x->lay, i);
   int b0;
   pp_layout_slice(wc->nbands, x->lay.nbranks, x->lay.brank, &b0, &x->nb);
   return PP_OK;
-}
-
-/* Stage "read": every band of my slice, through the stage's io-buffer. */
-static pp_status read_stage(pp_ctx *ctx, const pp_wavecar *wc, const norms_side *x, pp_pool *wf, pp_wfset *bands,
-                            pp_err *err) {
-  pp_stage sg = {0};
-  pp_pool *io = NULL;
-  pp_status st = PP_OK;
-  PP_TRY(pp_stage_begin(ctx, "read", &sg, err));
-  PP_TRY(pp_stage_need(&sg, "io-buffer", pp_wfset_io_need(&x->lay, wc, 0, wc->nbands), err));
-  PP_TRY(pp_stage_pool(&sg, "io-buffer", NULL, 0, &io, err));
-  PP_TRY(pp_wfset_read(&x->lay, wc, 0, wc->nbands, 0, wf, io, ctx->quiet ? NULL : "WAVECAR", bands, err));
-  pp_stage_add_work(&sg, bands->bytes_read, 0);
-  PP_TRY(pp_stage_end(&sg, err));
-done:
-  pp_stage_abort(&sg);
-  return st;
 }
 
 /* Stage "write": the HDF5 file, its contiguous copy from the stage's pool. */
@@ -129,7 +110,7 @@ pp_status pp_norms_run(pp_ctx *ctx, const pp_norms_setup *s, pp_norms_result *r,
   PP_TRY(pp_stage_need(&sn, "norm-tables, wavefunctions, projections, io-buffer, write-buffer", run_need(s, &x), err));
   PP_TRY(pp_stage_pool(&sn, "norm-tables", NULL, 0, &tables, err));
   PP_TRY(pp_stage_pool(&sn, "wavefunctions", &tables, 1, &wf, err));
-  PP_TRY(read_stage(ctx, wc, &x, wf, &bands, err));
+  PP_TRY(pp_read_stage(ctx, &x.lay, s->ds, 0, wc->nbands, 0, wf, "WAVECAR", &bands, err));
   PP_TRY(pp_stage_pool(&sn, "projections", &wf, 1, &proj, err)); /* gram and write use them too */
   PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
   PP_TRY(pp_aenorm_project(&sp, &x.lay, &bands, &x.pr.paw, cell, proj, tables, &a, err));

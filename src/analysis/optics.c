@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pawproj/analysis/readstage.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/blas.h"
 #include "pawproj/core/stage.h"
@@ -189,10 +190,7 @@ done:
 static pp_status setup(pp_ctx *ctx, optx *x, pp_err *err) {
   const pp_optics_setup *s = x->s;
   if (s->paw_terms) {
-    const pp_status st = pp_pawrun_setup(&s->paw, s->dir, s->dir, x->wc, x->cell, &x->pr, err);
-    PP_CALL(pp_agree(st, err, ctx->world));
-    pp_pawrun_use_pools(&x->pr, ctx);
-    if (ctx->rank == 0 && x->pr.pm.lr.mode == PP_LREAL_AUTO) fprintf(stderr, "[pawproj] %s\n", x->pr.pm.desc);
+    PP_CALL(pp_pawrun_open(ctx, &s->paw, s->dir, x->wc, x->cell, &x->pr, err));
     snprintf(x->r->projectors, sizeof x->r->projectors, "%s", x->pr.pm.desc);
     x->r->lreal = pp_lreal_name(x->pr.pm.lr.mode);
     x->ldp = x->wc->nspinor * x->pr.paw.nproj;
@@ -219,20 +217,6 @@ static pp_status build_nabla(optx *x, pp_pool *pool, pp_err *err) {
     PP_CALL(pp_nabla_build(paw->data[sp], x->N[sp], err));
   }
   return PP_OK;
-}
-
-static pp_status read_stage(pp_ctx *ctx, optx *x, pp_pool *wf, pp_wfset *set, pp_err *err) {
-  pp_stage sg = {0};
-  pp_pool *io = NULL;
-  pp_status st = PP_OK;
-  PP_TRY(pp_stage_begin(ctx, "read", &sg, err));
-  PP_TRY(pp_stage_pool(&sg, "io-buffer", NULL, 0, &io, err));
-  PP_TRY(pp_wfset_read(&x->lay, x->wc, x->s->lo, x->s->hi, 0, wf, io, ctx->quiet ? NULL : "WAVECAR", set, err));
-  pp_stage_add_work(&sg, set->bytes_read, 0);
-  PP_TRY(pp_stage_end(&sg, err));
-done:
-  pp_stage_abort(&sg);
-  return st;
 }
 
 /* Stage "momentum": item by item, each with its own pool. */
@@ -328,7 +312,7 @@ pp_status pp_optics_run(pp_ctx *ctx, const pp_optics_setup *s, pp_optics_result 
   PP_TRY(pp_stage_pool(&so, "nabla", NULL, 0, &nab, err));
   if (x.ldp) PP_TRY(pp_agree(build_nabla(&x, nab, err), err, ctx->world));
   PP_TRY(pp_stage_pool(&so, "optics-wf", &nab, 1, &wf, err));
-  PP_TRY(read_stage(ctx, &x, wf, &set, err));
+  PP_TRY(pp_read_stage(ctx, &x.lay, s->ds, s->lo, s->hi, 0, wf, "WAVECAR", &set, err));
   PP_TRY(momentum_stage(ctx, &x, &set, wf, err));
   if (s->h5) PP_TRY(write_stage(ctx, &x, err));
   MPI_Allreduce(MPI_IN_PLACE, &r->flops, 1, MPI_DOUBLE, MPI_SUM, ctx->world);

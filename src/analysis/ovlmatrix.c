@@ -10,6 +10,7 @@
 #include "pawproj/analysis/bandsel.h"
 #include "pawproj/analysis/projectplan.h"
 #include "pawproj/analysis/projectsetup.h"
+#include "pawproj/analysis/readstage.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/blas.h"
 #include "pawproj/core/stage.h"
@@ -343,23 +344,6 @@ static pp_status write_small(mx *m, const pp_ctx *ctx, pp_err *err) {
                             "sum of |S_mn|^2 over the degenerate level of n* (1 meV)", err);
 }
 
-/* Stage "read" inside the matrix stage: both slices into their pools. */
-static pp_status read_both(pp_ctx *ctx, mx *m, pp_pool *wb, pp_pool *wk, pp_err *err) {
-  const pp_ovlmatrix_result *r = m->r;
-  pp_stage sr = {0};
-  pp_pool *io;
-  pp_status st = PP_OK;
-  PP_TRY(pp_stage_begin(ctx, "read", &sr, err));
-  PP_TRY(pp_stage_pool(&sr, "io-buffer", NULL, 0, &io, err));
-  PP_TRY(pp_dataset_read(&r->pr.lay, &r->pr.bulk, r->blo, r->bhi, 0, wb, io, ctx->quiet ? NULL : "bra", &m->bra, err));
-  PP_TRY(pp_dataset_read(&r->pr.lay, &m->ket->ds, r->klo, r->khi, 0, wk, io, ctx->quiet ? NULL : "ket", &m->kset, err));
-  pp_stage_add_work(&sr, m->bra.bytes_read + m->kset.bytes_read, 0);
-  PP_TRY(pp_stage_end(&sr, err));
-done:
-  pp_stage_abort(&sr);
-  return st;
-}
-
 /* Stage "ovlmatrix": both slices, then item by item. */
 static pp_status stage(pp_ctx *ctx, mx *m, pp_err *err) {
   pp_ovlmatrix_result *r = m->r;
@@ -377,7 +361,8 @@ static pp_status stage(pp_ctx *ctx, mx *m, pp_err *err) {
                        err));
   PP_TRY(pp_stage_pool(&sg, "bra-wf", NULL, 0, &wb, err));
   PP_TRY(pp_stage_pool(&sg, "ket-wf", NULL, 0, &wk, err));
-  PP_TRY(read_both(ctx, m, wb, wk, err));
+  PP_TRY(pp_read_stage(ctx, lay, &r->pr.bulk, r->blo, r->bhi, 0, wb, "bra", &m->bra, err));
+  PP_TRY(pp_read_stage(ctx, lay, &m->ket->ds, r->klo, r->khi, 0, wk, "ket", &m->kset, err));
   pp_pool *const deps[2] = {wb, wk};
   PP_TRY(pp_stage_pool(&sg, "matrix", deps, 2, &mat, err));
   PP_TRY(pp_stage_pool(&sg, "ket-ring", deps, 2, &ring, err));

@@ -10,15 +10,9 @@
 #include "pawproj/analysis/ipr.h"
 #include "pawproj/analysis/overlap.h"
 #include "pawproj/analysis/projectsetup.h"
+#include "pawproj/analysis/readstage.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/io/wfunfold.h"
-
-/* The read stage's own buffers (released when the slice is read). */
-static size_t read_need(const pp_layout *lay, const pp_dataset *ds, int lo, int hi) {
-  size_t n = pp_wfset_io_need(lay, &ds->wc, lo, hi);
-  if (ds->unfold) n += pp_wfset_unfold_io_need(lay, &ds->wc, ds->unfold, lo, hi);
-  return n;
-}
 
 size_t pp_project_run_need(const pp_layout *lay, const pp_dataset *ds, int lo, int hi) {
   size_t n = pp_wfset_need(lay, &ds->wc, lo, hi);
@@ -59,7 +53,7 @@ pp_status pp_project_defect_plan(const pp_project_setup *s, const pp_project_res
     ipr = pp_ipr_need(&def, grid, s->paw ? &d->paw.paw : NULL);
   }
   /* The read buffer is gone before the IPR and overlap stages begin. */
-  const size_t rd = read_need(&r->lay, &d->ds, d->lo, d->hi), after = ovl > ipr ? ovl : ipr;
+  const size_t rd = pp_read_stage_need(&r->lay, &d->ds, d->lo, d->hi), after = ovl > ipr ? ovl : ipr;
   *bytes = (double)(pp_project_run_need(&r->lay, &d->ds, d->lo, d->hi) - rd) + (double)(rd > after ? rd : after);
   *read = 0;
   *flops = 0;
@@ -99,7 +93,7 @@ static pp_status plan_local(pp_ctx *ctx, const pp_project_setup *s, pp_project_r
   for (int i = 0; i < r->ndefects; i++)
     results += (size_t)bwc->nspin * (r->defects[i].hi - r->defects[i].lo) * (PP_CHAR_N + 2) * sizeof(double) + 32;
   /* At the peak the bulk's read buffer is gone, unless it is the peak. */
-  const double brd = (double)read_need(&r->lay, &r->bulk, 0, bwc->nbands);
+  const double brd = (double)pp_read_stage_need(&r->lay, &r->bulk, 0, bwc->nbands);
   local[0] = (double)pp_project_bulk_need(r) - brd;
   local[1] = most;
   local[2] = local[0] + (most > brd ? most : brd) + (double)results;

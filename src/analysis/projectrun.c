@@ -10,6 +10,7 @@
 #include "pawproj/analysis/overlap.h"
 #include "pawproj/analysis/projectplan.h"
 #include "pawproj/analysis/projectsetup.h"
+#include "pawproj/analysis/readstage.h"
 #include "pawproj/core/agree.h"
 #include "pawproj/core/stage.h"
 #include "pawproj/core/stopsignal.h"
@@ -120,23 +121,6 @@ static pp_status write_results(const pp_ctx *ctx, const pp_project_setup *s, con
   char path[4400];
   pp_studyckpt_path(out->ck, d->label, path, sizeof path);
   return pp_projectout_write(ctx->world, path, &o, err);
-}
-
-/* Stage "read" of one run into wf (a pool of an enclosing stage: the
- * later stages use the slice); only the file buffer is the stage's own. */
-static pp_status read_stage(pp_ctx *ctx, const pp_project_result *r, const pp_dataset *ds, int lo, int hi, int flip,
-                            pp_pool *wf, const char *progress, pp_wfset *set, pp_err *err) {
-  pp_stage sg = {0};
-  pp_pool *io;
-  pp_status st = PP_OK;
-  PP_TRY(pp_stage_begin(ctx, "read", &sg, err));
-  PP_TRY(pp_stage_pool(&sg, "io-buffer", NULL, 0, &io, err));
-  PP_TRY(pp_dataset_read(&r->lay, ds, lo, hi, flip, wf, io, ctx->quiet ? NULL : progress, set, err));
-  pp_stage_add_work(&sg, set->bytes_read, 0);
-  PP_TRY(pp_stage_end(&sg, err));
-done:
-  pp_stage_abort(&sg);
-  return st;
 }
 
 /* Per-item checkpoints of one defect of a study with --h5 (itemckpt.h):
@@ -291,7 +275,7 @@ static pp_status one_defect(pp_ctx *ctx, const pp_project_setup *s, pp_project_r
   PP_TRY(pp_agree(exact_need(s, r, d, bulk, &need, err), err, ctx->world));
   PP_TRY(pp_stage_need(&sg, "defect-wf, defect-gathered, overlaps", need, err));
   PP_TRY(pp_stage_pool(&sg, "defect-wf", &r->pool, 1, &dwf, err));
-  PP_TRY(read_stage(ctx, r, &d->ds, d->lo, d->hi, 0, dwf, "defect", &defect, err));
+  PP_TRY(pp_read_stage(ctx, &r->lay, &d->ds, d->lo, d->hi, 0, dwf, "defect", &defect, err));
   MPI_Allreduce(&defect.bytes_read, &d->bytes_read, 1, MPI_DOUBLE, MPI_SUM, ctx->world);
   if (s->ipr) PP_TRY(compute_ipr(ctx, s, r, d, &defect, err));
   PP_TRY(overlaps(ctx, s, r, d, out, bwf, dwf, bulk, &defect, err));
@@ -328,7 +312,7 @@ static pp_status stages(pp_ctx *ctx, const pp_project_setup *s, pp_project_resul
   PP_TRY(pp_stage_begin(ctx, "project", &sp, err));
   PP_TRY(pp_stage_need(&sp, "bulk-wf, defect-wf, defect-gathered, overlaps", pp_project_bulk_need(r) + most, err));
   PP_TRY(pp_stage_pool(&sp, "bulk-wf", &r->pool, 1, &bwf, err));
-  PP_TRY(read_stage(ctx, r, &r->bulk, 0, bwc->nbands, s->flip_spin, bwf, "bulk", &bulk, err));
+  PP_TRY(pp_read_stage(ctx, &r->lay, &r->bulk, 0, bwc->nbands, s->flip_spin, bwf, "bulk", &bulk, err));
   MPI_Allreduce(&bulk.bytes_read, &r->bulk_bytes_read, 1, MPI_DOUBLE, MPI_SUM, ctx->world);
   for (int i = 0, first = 1; i < r->ndefects; i++) {
     if (r->defects[i].resumed) continue;

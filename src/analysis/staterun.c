@@ -35,9 +35,7 @@ static pp_status project_band(const pp_ctx *ctx, pp_stage *sg, const pp_state_se
                               pp_state_result *res, pp_err *err) {
   const pp_wavecar *wc = &in->ds->wc;
   const pp_structure *cell = &in->ds->structure;
-  const pp_status st = pp_pawrun_setup(&in->paw, in->dir, in->dir, wc, cell, pr, err);
-  PP_CALL(pp_agree(st, err, ctx->world));
-  pp_pawrun_use_pools(pr, sg->ctx);
+  PP_CALL(pp_pawrun_open(sg->ctx, &in->paw, in->dir, wc, cell, pr, err));
   snprintf(res->projectors, sizeof res->projectors, "%s", pr->pm.desc);
   const pp_paw *paw = &pr->paw;
   const size_t np = (size_t)wc->nspinor * paw->nproj, bytes = sizeof **P * (np + 1);

@@ -2,8 +2,10 @@
 #include "pawproj/paw/pawrun.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "pawproj/core/agree.h"
 #include "pawproj/model/gvec.h"
 
 pp_status pp_pawrun_setup(const pp_paw_opts *o, const char *fallback, const char *dir, const pp_wavecar *wc,
@@ -18,6 +20,15 @@ pp_status pp_pawrun_setup(const pp_paw_opts *o, const char *fallback, const char
 
 void pp_pawrun_use_pools(pp_pawrun *run, pp_ctx *ctx) {
   if (run->pm.real_space) pp_rsproj_use_pools(&run->pm.rs, ctx);
+}
+
+pp_status pp_pawrun_open(pp_ctx *ctx, const pp_paw_opts *o, const char *dir, const pp_wavecar *wc,
+                         const pp_structure *cell, pp_pawrun *run, pp_err *err) {
+  const pp_status st = pp_pawrun_setup(o, dir, dir, wc, cell, run, err);
+  PP_CALL(pp_agree(st, err, ctx->world));
+  pp_pawrun_use_pools(run, ctx);
+  if (ctx->rank == 0 && run->pm.lr.mode == PP_LREAL_AUTO) fprintf(stderr, "[pawproj] %s\n", run->pm.desc);
+  return PP_OK;
 }
 
 void pp_pawrun_free(pp_pawrun *run) {

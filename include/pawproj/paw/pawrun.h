@@ -38,4 +38,12 @@ void pp_pawrun_free(pp_pawrun *run);
  * buffers from pools of ctx's open stages (pp_rsproj_use_pools). */
 void pp_pawrun_use_pools(pp_pawrun *run, pp_ctx *ctx);
 
+/* What a one-run command does with its PAW side: pp_pawrun_setup with
+ * dir as the dataset fallback, the status agreed over ctx->world, the
+ * real-space plans on ctx's pools, and on rank 0 the projector paragraph
+ * printed when LREAL = Auto (it is only approximated, projmode.h).
+ * Collective. */
+pp_status pp_pawrun_open(pp_ctx *ctx, const pp_paw_opts *o, const char *dir, const pp_wavecar *wc,
+                         const pp_structure *cell, pp_pawrun *run, pp_err *err);
+
 #endif

@@ -21,11 +21,15 @@ count() { # parse ctest's "x% tests passed, N tests failed out of M"
   total_fail=$((total_fail + failed))
 }
 status=0
+# Two tests at a time on a 2-core machine (tests/CMakeLists.txt gives the
+# GPAW ones both slots and runs the timed ones alone); more cores, more.
+jobs=$(nproc 2>/dev/null || echo 2)
+[ "$jobs" -ge 2 ] || jobs=2
 echo "== build (release)"
 scripts/build.sh build || status=1
 if [ $status -eq 0 ]; then
   echo "== tests (release)"
-  (cd build && ctest --output-on-failure --timeout 1500) 2>&1 | tee build/ctest.log
+  (cd build && ctest -j "$jobs" --output-on-failure --timeout 1500) 2>&1 | tee build/ctest.log
   count build/ctest.log
 fi
 echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
@@ -33,7 +37,7 @@ if scripts/build.sh --sanitize build-asan; then
   echo "== tests (sanitizers: unit + small)"
   # Sanitizer settings (and the suppression of Open MPI's own leaks) are
   # part of the test definitions: see tests/CMakeLists.txt.
-  (cd build-asan && ctest -L small --output-on-failure --timeout 1500) 2>&1 | tee build-asan/ctest.log
+  (cd build-asan && ctest -j "$jobs" -L small --output-on-failure --timeout 1500) 2>&1 | tee build-asan/ctest.log
   count build-asan/ctest.log
 else
   total_fail=$((total_fail + 1))

@@ -1,5 +1,6 @@
 """Checks of a GPAW-exported directory (scripts/gpaw_example.py) against
 the values GPAW itself wrote to gpaw_reference.json."""
+import fcntl
 import json
 import os
 import subprocess
@@ -27,11 +28,16 @@ def gpaw_case(c, name, args):
     """bulk/ and vacancy/ made by scripts/gpaw_example.py ARGS, cached under
     PAWPROJ_WORK (pawproj_tools/gpaw_cases.py)."""
     work = gpaw_cases.case_dir(os.environ.get("PAWPROJ_WORK", tempfile.gettempdir()), name)
-    if not gpaw_cases.ready(work):
-        cmd = gpaw_cases.command(sys.executable, args, work)
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=1500)
-        if not c.check(p.returncode == 0, "gpaw_example.py %s: %s" % (" ".join(args), p.stderr[-2000:])):
-            c.close()
+    os.makedirs(os.path.dirname(work), exist_ok=True)
+    # Tests sharing a case may run at once (ctest -j): one makes it, the
+    # others wait for it on the lock.
+    with open(work + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not gpaw_cases.ready(work):
+            cmd = gpaw_cases.command(sys.executable, args, work)
+            p = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=1500)
+            if not c.check(p.returncode == 0, "gpaw_example.py %s: %s" % (" ".join(args), p.stderr[-2000:])):
+                c.close()
     return os.path.join(work, "bulk"), os.path.join(work, "vacancy")
 
 

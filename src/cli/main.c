@@ -9,6 +9,7 @@
 #include "pawproj/cli/args.h"
 #include "pawproj/cli/commands.h"
 #include "pawproj/core/ctx.h"
+#include "pawproj/core/interrupt.h"
 #include "pawproj/io/h5out.h"
 
 typedef pp_status (*command_fn)(pp_ctx *, int, char **);
@@ -59,7 +60,11 @@ static pp_status take_common(pp_ctx *ctx, int *argc, char **argv, pp_err *err) {
       const char *v = a[14] == '=' ? a + 15 : (i + 1 < *argc ? argv[++i] : NULL);
       if (!v) PP_FAIL(err, PP_ERR_ARG, "--mem-per-rank needs a value (e.g. 4G)");
       size_t bytes;
-      PP_CALL(pp_parse_bytes(v, &bytes, err));
+      if (pp_parse_bytes(v, &bytes, err) != PP_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        PP_FAIL(err, PP_ERR_ARG, "--mem-per-rank: %s", why);
+      }
       ctx->pools.budget = bytes;
     } else {
       argv[out++] = argv[i];
@@ -128,6 +133,7 @@ int main(int argc, char **argv) {
   ctx.world = MPI_COMM_WORLD;
   MPI_Comm_rank(ctx.world, &ctx.rank);
   MPI_Comm_size(ctx.world, &ctx.size);
+  pp_interrupt_install(ctx.rank);
   pp_err_clear(&ctx.err);
   pp_pools_init(&ctx.pools, 0);
   record_cmdline(&ctx, argc, argv);

@@ -1,6 +1,8 @@
 /* outfile.c — write-then-rename outputs (see outfile.h). */
 #include "pawproj/core/outfile.h"
 
+#include "pawproj/core/interrupt.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,7 @@ int pp_outfile_is_stream(const char *path) {
 
 pp_status pp_outfile_open(const char *path, pp_outfile *o, pp_err *err) {
   memset(o, 0, sizeof *o);
+  o->tracked = -1;
   snprintf(o->path, sizeof o->path, "%s", path);
   if (strcmp(path, "-") == 0) {
     o->f = stdout;
@@ -25,11 +28,21 @@ pp_status pp_outfile_open(const char *path, pp_outfile *o, pp_err *err) {
     return PP_OK;
   }
   snprintf(o->partial, sizeof o->partial, "%s.partial", path);
+  o->tracked = pp_interrupt_track(o->partial);
   o->f = fopen(o->partial, "w");
-  if (!o->f)
+  if (!o->f) {
+    pp_interrupt_untrack(o->tracked);
+    o->tracked = -1;
     PP_FAIL(err, PP_ERR_IO, "%s: cannot create: %s", o->partial,
             strerror(errno));
+  }
   return PP_OK;
+}
+
+/* The partial file is gone (renamed or removed): no longer the handler's. */
+static void settled(pp_outfile *o) {
+  pp_interrupt_untrack(o->tracked);
+  o->tracked = -1;
 }
 
 pp_status pp_outfile_commit(pp_outfile *o, pp_err *err) {
@@ -44,13 +57,13 @@ pp_status pp_outfile_commit(pp_outfile *o, pp_err *err) {
   o->f = NULL;
   if (bad) {
     remove(o->partial);
+    settled(o);
     PP_FAIL(err, PP_ERR_IO, "%s: write failed (disk full?)", o->partial);
   }
-  if (rename(o->partial, o->path) != 0) {
-    remove(o->partial);
-    PP_FAIL(err, PP_ERR_IO, "%s: cannot rename to %s: %s", o->partial, o->path,
-            strerror(errno));
-  }
+  const int renamed = rename(o->partial, o->path) == 0, why = errno;
+  if (!renamed) remove(o->partial);
+  settled(o);
+  if (!renamed) PP_FAIL(err, PP_ERR_IO, "%s: cannot rename to %s: %s", o->partial, o->path, strerror(why));
   return PP_OK;
 }
 
@@ -59,6 +72,7 @@ void pp_outfile_abort(pp_outfile *o) {
   if (o->f != stdout) {
     fclose(o->f);
     if (o->partial[0]) remove(o->partial);
+    settled(o);
   }
   o->f = NULL;
 }

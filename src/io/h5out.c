@@ -1,6 +1,8 @@
 /* h5out.c — parallel HDF5 results file (see h5out.h). */
 #include "pawproj/io/h5out.h"
 
+#include "pawproj/core/interrupt.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@ pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err) {
   MPI_Comm_rank(comm, &h->rank);
   snprintf(h->path, sizeof h->path, "%s", path);
   snprintf(h->partial, sizeof h->partial, "%s.partial", path);
+  h->tracked = pp_interrupt_track(h->partial);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported by us */
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
@@ -23,6 +26,8 @@ pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err) {
   if (!all) {
     if (h->file >= 0) H5Fclose(h->file);
     h->file = H5I_INVALID_HID;
+    pp_interrupt_untrack(h->tracked);
+    h->tracked = -1;
     PP_FAIL(err, PP_ERR_IO, "%s: cannot create HDF5 file (directory missing or not writable?)",
             h->partial);
   }
@@ -217,6 +222,8 @@ pp_status pp_h5_close(pp_h5 *h, int ok, pp_err *err) {
       remove(h->partial);
     }
   }
+  pp_interrupt_untrack(h->tracked);
+  h->tracked = -1;
   if (st == PP_OK && ok && !all)
     st = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: closing the HDF5 file failed",
                     h->partial);

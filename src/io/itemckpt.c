@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "pawproj/core/agree.h"
+#include "pawproj/core/interrupt.h"
 
 #define MAGIC 0x6b63697070617770LL /* "pwappick" */
 #define VERSION 1
@@ -66,8 +67,11 @@ pp_status pp_itemckpt_write(MPI_Comm kcomm, const char *path, const pp_itemckpt_
   snprintf(tmp, sizeof tmp, "%s.partial", path);
   const offsets o = layout(sh);
   MPI_File fh;
-  if (MPI_File_open(kcomm, tmp, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh) != MPI_SUCCESS)
+  const int tracked = pp_interrupt_track(tmp);
+  if (MPI_File_open(kcomm, tmp, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh) != MPI_SUCCESS) {
+    pp_interrupt_untrack(tracked);
     return pp_agree(pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: cannot create", tmp), err, kcomm);
+  }
   /* A stale .partial of a killed run must not lend its tail. */
   int bad = MPI_File_set_size(fh, 0) != MPI_SUCCESS;
   if (rank == 0) {
@@ -82,8 +86,9 @@ pp_status pp_itemckpt_write(MPI_Comm kcomm, const char *path, const pp_itemckpt_
   MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, kcomm);
   if (!any && rank == 0 && rename(tmp, path) != 0) any = 2;
   MPI_Bcast(&any, 1, MPI_INT, 0, kcomm);
+  if (any && rank == 0) remove(tmp);
+  pp_interrupt_untrack(tracked);
   if (any) {
-    if (rank == 0) remove(tmp);
     PP_FAIL(err, PP_ERR_IO, "%s: cannot write the item checkpoint (disk full?)", path);
   }
   return PP_OK;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "pawproj/core/agree.h"
+#include "pawproj/core/interrupt.h"
 #include "pawproj/core/textfile.h"
 #include "pawproj/io/h5out.h"
 
@@ -44,11 +45,17 @@ static pp_status open_root(const char *manifest, const char *fingerprint, int mu
   if (mkdir(ck->dir, 0777) != 0) PP_FAIL(err, PP_ERR_IO, "%s: cannot create (%s)", ck->dir, strerror(errno));
   char tmp[4400];
   snprintf(tmp, sizeof tmp, "%s.partial", manifest);
+  const int tracked = pp_interrupt_track(tmp);
   FILE *f = fopen(tmp, "w");
-  if (!f) PP_FAIL(err, PP_ERR_IO, "%s: cannot create (%s)", tmp, strerror(errno));
+  if (!f) {
+    pp_interrupt_untrack(tracked);
+    PP_FAIL(err, PP_ERR_IO, "%s: cannot create (%s)", tmp, strerror(errno));
+  }
   const int ok = fputs(HEAD, f) >= 0 && fputs(fingerprint, f) >= 0;
-  if (fclose(f) != 0 || !ok || rename(tmp, manifest) != 0) {
-    remove(tmp);
+  const int bad = fclose(f) != 0 || !ok || rename(tmp, manifest) != 0;
+  if (bad) remove(tmp);
+  pp_interrupt_untrack(tracked);
+  if (bad) {
     PP_FAIL(err, PP_ERR_IO, "%s: cannot write the manifest", manifest);
   }
   return PP_OK;

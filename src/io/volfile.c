@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pawproj/core/agree.h"
+#include "pawproj/core/interrupt.h"
 #include "pawproj/model/lattice.h"
 
 #include "pawproj/core/units.h"
@@ -27,12 +28,14 @@ static void poscar_header(FILE *f, const char *title, const pp_structure *st) {
 
 /* The agreed status st: rank 0 renames PATH.partial to PATH on success and
  * removes it otherwise, so no file that looks complete is left half-written. */
-static pp_status finish(const pp_rgrid *g, const char *partial, const char *path, pp_status st, pp_err *err) {
+static pp_status finish(const pp_rgrid *g, const char *partial, int tracked, const char *path, pp_status st,
+                        pp_err *err) {
   if (g->rank == 0) {
     if (st == PP_OK && rename(partial, path) != 0)
       st = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: cannot rename to %s", partial, path);
     if (st != PP_OK) remove(partial);
   }
+  pp_interrupt_untrack(tracked);
   return pp_agree(st, err, g->comm);
 }
 
@@ -40,6 +43,7 @@ pp_status pp_volfile_vasp(const char *path, const char *title, const pp_structur
                           const double *vals, pp_err *err) {
   char partial[4200];
   snprintf(partial, sizeof partial, "%s.partial", path);
+  const int tracked = pp_interrupt_track(partial);
   int ok = 1;
   /* Token ring in z order: rank r appends after rank r − 1. */
   if (g->rank > 0) MPI_Recv(&ok, 1, MPI_INT, g->rank - 1, 77, g->comm, MPI_STATUS_IGNORE);
@@ -68,7 +72,7 @@ pp_status pp_volfile_vasp(const char *path, const char *title, const pp_structur
     }
   }
   if (g->rank + 1 < g->size) MPI_Send(&ok, 1, MPI_INT, g->rank + 1, 77, g->comm);
-  return finish(g, partial, path, pp_agree(ok ? PP_OK : PP_ERR_IO, err, g->comm), err);
+  return finish(g, partial, tracked, path, pp_agree(ok ? PP_OK : PP_ERR_IO, err, g->comm), err);
 }
 
 /* Nuclear charge of an element symbol (POSCAR species may carry suffixes
@@ -95,6 +99,7 @@ pp_status pp_volfile_cube(const char *path, const char *title, const pp_structur
   const int *n = g->n;
   char partial[4200];
   snprintf(partial, sizeof partial, "%s.partial", path);
+  const int tracked = pp_interrupt_track(partial);
   FILE *f = NULL;
   int ok = 1;
   double *plane = NULL; /* one x-plane, (ny, nz), on rank 0 */
@@ -154,5 +159,5 @@ pp_status pp_volfile_cube(const char *path, const char *title, const pp_structur
   free(displs);
   free(zl);
   if (st_ == PP_OK && !ok) st_ = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: write failed", partial);
-  return finish(g, partial, path, pp_agree(st_, err, g->comm), err);
+  return finish(g, partial, tracked, path, pp_agree(st_, err, g->comm), err);
 }

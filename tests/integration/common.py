@@ -51,6 +51,22 @@ def run(args, nranks=1, check=True, timeout=600, extra_env=None):
     return p
 
 
+def rank_pids(marker):
+    """PIDs of the running pawproj processes whose command line holds the
+    argument `marker` (an output path unique to one test run)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"pawproj") and marker.encode() in argv:
+            found.append(int(pid))
+    return found
+
+
 def run_json(args, nranks=1):
     p = run(list(args) + ["--json", "-"], nranks)
     return json.loads(p.stdout)

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 
-from common import REPO, Checker, env, mpirun_prefix, pawproj_exe
+from common import REPO, Checker, env, mpirun_prefix, pawproj_exe, rank_pids
 
 c = Checker("kill-rank")
 tmp = tempfile.mkdtemp()
@@ -20,18 +20,7 @@ p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=T
 
 
 def ranks():
-    """PIDs of this run's pawproj processes (their command line names `out`)."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            argv = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
-        except OSError:
-            continue
-        if argv and argv[0].endswith(b"pawproj") and out.encode() in argv:
-            found.append(int(pid))
-    return found
+    return rank_pids(out)
 
 
 deadline = time.time() + 120

@@ -5,7 +5,8 @@
  * stdout, and a stream target (pp_outfile_is_stream: /dev/stdout, a FIFO,
  * /dev/null) is written in place: renaming a file over a device would
  * destroy it. Every write error is reported at commit, for streams too
- * (/dev/full). Used for every text output (JSON, YAML).
+ * (/dev/full). Used for every text output (JSON, YAML). The partial file
+ * is removed on an interrupting signal (core/interrupt.h).
  */
 #ifndef PAWPROJ_OUTFILE_H
 #define PAWPROJ_OUTFILE_H
@@ -18,6 +19,7 @@ typedef struct pp_outfile {
   char path[4096];     /* final name, "-" for stdout */
   char partial[4200];  /* name while being written */
   FILE *f;             /* the stream to write to */
+  int tracked;         /* pp_interrupt_track slot of partial, -1 if none */
 } pp_outfile;
 
 /* 1 if path names a stream rather than a file to replace: it exists and is

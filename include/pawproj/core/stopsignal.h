@@ -4,11 +4,12 @@
  * While watched, the two signals only set a flag, which a long
  * computation reads at its item boundaries (every rank, then agreed:
  * stop together, save, exit 3 — ctx.h's caller). Outside a watch the
- * signals keep their default action, so a command that has no boundary
- * to stop at is still ended by them.
+ * signals end the run (core/interrupt.h removes its unfinished outputs
+ * first), so a command that has no boundary to stop at is still ended by
+ * them.
  *
- * The flag is the one piece of process-wide mutable state besides the run
- * context: a signal handler cannot be given the context. It is a
+ * The flag is, with interrupt.h's table of unfinished outputs, the only
+ * process-wide mutable state besides the run context: a signal handler cannot be given the context. It is a
  * volatile sig_atomic_t, written only by the handler and by
  * pp_stopsignal_watch.
  */

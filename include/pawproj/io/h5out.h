@@ -23,6 +23,7 @@ typedef struct pp_h5 {
   int rank;            /* in comm */
   char path[4096];     /* final name */
   char partial[4200];  /* name while being written */
+  int tracked;         /* pp_interrupt_track slot of partial (core/interrupt.h) */
 } pp_h5;
 
 pp_status pp_h5_create(MPI_Comm comm, const char *path, pp_h5 *h, pp_err *err);

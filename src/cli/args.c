@@ -142,10 +142,11 @@ static char *trim(char *s) {
 }
 
 pp_status pp_args_input_file(const char *path, char **buf, char ***argv_out,
-                             int *argc_out, char *command, size_t cmdlen,
-                             pp_err *err) {
+                             int **line_out, int *argc_out, char *command,
+                             size_t cmdlen, pp_err *err) {
   *buf = NULL;
   *argv_out = NULL;
+  *line_out = NULL;
   *argc_out = 0;
   command[0] = '\0';
   size_t len;
@@ -162,6 +163,9 @@ pp_status pp_args_input_file(const char *path, char **buf, char ***argv_out,
   char **av = calloc(2 * lines + 1, sizeof *av);
   if (!av) PP_THROW(PP_ERR_NOMEM, "out of memory");
   *argv_out = av;
+  int *lines_of = calloc(2 * lines + 1, sizeof *lines_of);
+  if (!lines_of) PP_THROW(PP_ERR_NOMEM, "out of memory");
+  *line_out = lines_of;
   int n = 0, lineno = 0;
   char *save = NULL;
   for (char *line = strtok_r(*buf, "\n", &save); line;
@@ -189,13 +193,15 @@ pp_status pp_args_input_file(const char *path, char **buf, char ***argv_out,
       snprintf(command, cmdlen, "%s", val);
       continue;
     }
+    lines_of[n] = lineno;
     av[n++] = opt;
     const int yes = strcasecmp(val, "true") == 0 || strcasecmp(val, ".true.") == 0 ||
                     strcasecmp(val, "t") == 0 || strcasecmp(val, ".t.") == 0;
     const int no = strcasecmp(val, "false") == 0 || strcasecmp(val, ".false.") == 0 ||
                    strcasecmp(val, "f") == 0 || strcasecmp(val, ".f.") == 0;
     if (no) {
-      av[--n] = NULL;
+      lines_of[--n] = 0;
+      av[n] = NULL;
     } else if (!yes) {
       av[n++] = val;
     }

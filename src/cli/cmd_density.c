@@ -41,7 +41,7 @@ static pp_status read_setup(const pp_args *a, const pp_dataset *ds, pp_density_s
   s->ae = !pp_args_has(a, "pseudo");
   s->lo = 0, s->hi = ds->wc.nbands;
   s->filled = pp_args_has(a, "bands");
-  if (s->filled) PP_CALL(pp_bandsel_parse(pp_args_get(a, "bands"), ds->wc.nbands, &s->lo, &s->hi, err));
+  if (s->filled) PP_CALL(pp_bandsel_parse_named("--bands", "input", pp_args_get(a, "bands"), ds->wc.nbands, &s->lo, &s->hi, err));
   PP_CALL(pp_args_int(a, "kgroups", 1, 1 << 20, &s->kgroups, err));
   PP_CALL(pp_cli_grid_opts(a, &s->grid, err));
   s->refine = !pp_args_has(a, "grid") && !pp_args_has(a, "grid-factor");

@@ -128,6 +128,8 @@ static pp_status read_setup(const pp_args *a, project_cli *c, pp_err *err) {
   PP_CALL(pp_args_int(a, "kgroups", 1, 1 << 20, &s->kgroups, err));
   s->window = 1.0;
   PP_CALL(pp_args_double(a, "window", &s->window, err));
+  if (!(s->window > 0))
+    PP_FAIL(err, PP_ERR_ARG, "--window %s: the half-width must be positive (eV)", pp_args_get(a, "window"));
   if (s->paw) PP_CALL(pp_cli_paw_opts(a, &s->paw_opts, err));
   s->bands = pp_args_get(a, "bands");
   s->flip_spin = pp_args_has(a, "flip-spin");

@@ -1,6 +1,7 @@
 /* main.c — `pawproj <command> [options]`: MPI start-up, common options,
  * input files, error reporting and the exit status. */
 #include <mpi.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +48,12 @@ static void usage(FILE *f) {
           "  --help                help of a command: pawproj <command> --help\n");
 }
 
-/* Removes the common options from argv, applying them to ctx. */
+/* Removes the common options from argv, applying them to ctx. As for every
+ * option, the last --mem-per-rank counts (the command line overrides the
+ * input file), so only that one is parsed. */
 static pp_status take_common(pp_ctx *ctx, int *argc, char **argv, pp_err *err) {
   int out = 0;
+  const char *budget = NULL;
   for (int i = 0; i < *argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--mem-report")) {
@@ -59,18 +63,20 @@ static pp_status take_common(pp_ctx *ctx, int *argc, char **argv, pp_err *err) {
     } else if (!strncmp(a, "--mem-per-rank", 14) && (a[14] == '\0' || a[14] == '=')) {
       const char *v = a[14] == '=' ? a + 15 : (i + 1 < *argc ? argv[++i] : NULL);
       if (!v) PP_FAIL(err, PP_ERR_ARG, "--mem-per-rank needs a value (e.g. 4G)");
-      size_t bytes;
-      if (pp_parse_bytes(v, &bytes, err) != PP_OK) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        PP_FAIL(err, PP_ERR_ARG, "--mem-per-rank: %s", why);
-      }
-      ctx->pools.budget = bytes;
+      budget = v;
     } else {
       argv[out++] = argv[i];
     }
   }
   *argc = out;
+  if (budget) {
+    size_t bytes;
+    if (pp_parse_bytes(budget, &bytes, err) != PP_OK) {
+      pp_err_prefix(err, "--mem-per-rank: ");
+      return PP_ERR_ARG;
+    }
+    ctx->pools.budget = bytes;
+  }
   return PP_OK;
 }
 
@@ -80,16 +86,45 @@ static void record_cmdline(pp_ctx *ctx, int argc, char **argv) {
     used += (size_t)snprintf(ctx->cmdline + used, sizeof ctx->cmdline - used, "%s%s", i ? " " : "", argv[i]);
 }
 
+/* 1 if msg names option opt ("--window") as a whole word. */
+static int names_option(const char *msg, const char *opt) {
+  const size_t n = strlen(opt);
+  for (const char *p = strstr(msg, opt); p; p = strstr(p + 1, opt)) {
+    const char c = p[n];
+    if (c != '-' && c != '_' && !isalnum((unsigned char)c)) return 1;
+  }
+  return 0;
+}
+
+/* A usage error about an option the input file set (and the command line
+ * did not override) names the file and line, so a user edits the right
+ * place: "run.in line 4: --window wide: expected a number". */
+static void locate_in_input(pp_err *err, const char *path, char **fileargv, const int *line,
+                            int fargc, char **argv, int argc) {
+  for (int i = 0; i < fargc; i++) {
+    if (!line[i] || !names_option(err->msg, fileargv[i])) continue;
+    const size_t n = strlen(fileargv[i]);
+    int overridden = 0;
+    for (int j = 0; j < argc; j++)
+      overridden |= !strncmp(argv[j], fileargv[i], n) && (argv[j][n] == '\0' || argv[j][n] == '=');
+    if (overridden) continue;
+    pp_err_prefix(err, "%s line %d: ", path, line[i]);
+    return;
+  }
+}
+
 static pp_status dispatch(pp_ctx *ctx, int argc, char **argv) {
   pp_err *err = &ctx->err;
   char *filebuf = NULL;
   char **fileargv = NULL, **merged = NULL;
+  int *fileline = NULL;
   pp_status st = PP_OK;
   char command[64] = "";
   int fargc = 0;
   /* argv[1] is the command, or --input FILE names a file that holds it. */
   if (argc >= 3 && (!strcmp(argv[1], "--input") || !strcmp(argv[1], "-i"))) {
-    PP_TRY(pp_args_input_file(argv[2], &filebuf, &fileargv, &fargc, command, sizeof command, err));
+    PP_TRY(pp_args_input_file(argv[2], &filebuf, &fileargv, &fileline, &fargc, command,
+                              sizeof command, err));
     if (!command[0]) PP_THROW(PP_ERR_ARG, "%s: no COMMAND = ... line (e.g. COMMAND = project)", argv[2]);
     snprintf(ctx->input_file, sizeof ctx->input_file, "%s", argv[2]);
     argv += 3;
@@ -105,16 +140,21 @@ static pp_status dispatch(pp_ctx *ctx, int argc, char **argv) {
   for (int i = 0; i < fargc; i++) merged[i] = fileargv[i];
   for (int i = 0; i < argc; i++) merged[fargc + i] = argv[i];
   int n = fargc + argc;
-  PP_TRY(take_common(ctx, &n, merged, err));
-  for (int i = 0; i < NCOMMANDS; i++)
+  st = take_common(ctx, &n, merged, err);
+  for (int i = 0; st == PP_OK && i < NCOMMANDS; i++)
     if (!strcmp(command, commands[i].name)) {
       st = commands[i].fn(ctx, n, merged);
-      goto done;
+      goto located;
     }
-  PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, overlap, norms, state, density, optics, wswq, dump; see pawproj --help)", command);
+  if (st == PP_OK)
+    PP_THROW(PP_ERR_ARG, "unknown command '%s' (commands: info, project, overlap, norms, state, density, optics, wswq, dump; see pawproj --help)", command);
+located:
+  if (st == PP_ERR_ARG && fargc)
+    locate_in_input(err, ctx->input_file, fileargv, fileline, fargc, argv, argc);
 done:
   free(merged);
   free(fileargv);
+  free(fileline);
   free(filebuf);
   return st;
 }

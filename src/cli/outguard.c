@@ -2,9 +2,11 @@
 #include "pawproj/cli/outguard.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pawproj/cli/defectlist.h"
 #include "pawproj/core/agree.h"
@@ -220,6 +222,13 @@ static pp_status check_output(const in_set *s, const char *opt, const char *out,
     PP_FAIL(err, PP_ERR_ARG, "--%s %s: not a regular file; this output is written as NAME.partial and renamed, "
             "so it needs a file name", opt, out);
   }
+  /* Before any work, so a missing directory costs no compute time. */
+  char dir[PP_PATH_MAX], base[256];
+  split_path(out, dir, sizeof dir, base, sizeof base);
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    PP_FAIL(err, PP_ERR_ARG, "--%s %s: the directory %s does not exist; create it first", opt, out, dir);
+  if (access(dir, W_OK | X_OK) != 0)
+    PP_FAIL(err, PP_ERR_ARG, "--%s %s: cannot write in the directory %s: %s", opt, out, dir, strerror(errno));
   if (stat(out, &st) == 0) {
     if (S_ISDIR(st.st_mode))
       PP_FAIL(err, PP_ERR_ARG, "--%s %s: is a directory; give a file name", opt, out);
@@ -232,8 +241,6 @@ static pp_status check_output(const in_set *s, const char *opt, const char *out,
     PP_FAIL(err, PP_ERR_ARG, "--%s %s: is a symbolic link; outputs are renamed into place, which would replace "
             "the link: give the file it points to", opt, out);
   if (!stem) return PP_OK;
-  char dir[PP_PATH_MAX], base[256];
-  split_path(out, dir, sizeof dir, base, sizeof base);
   const size_t n = strlen(base);
   if (stat(dir, &st) != 0 || n == 0) return PP_OK;
   for (int i = 0; i < s->n; i++) {

@@ -25,8 +25,11 @@ pp_status pp_cli_grid_opts(const pp_args *a, pp_grid_opts *o, pp_err *err) {
 
 pp_status pp_cli_study_stop_opts(const pp_args *a, pp_project_setup *s, pp_err *err) {
   s->resume = pp_args_has(a, "resume");
-  if (s->resume && !(s->study && s->h5))
-    PP_FAIL(err, PP_ERR_ARG, "--resume continues a study from the checkpoints of its --h5 file (none given)");
+  if (s->resume && !s->h5)
+    PP_FAIL(err, PP_ERR_ARG, "--resume continues a study from the checkpoints of its --h5 file (no --h5 given)");
+  if (s->resume && !s->study)
+    PP_FAIL(err, PP_ERR_ARG, "--resume continues a study (--defects ...); a run with one --defect keeps no "
+            "checkpoints: run it again, or give the defect as --defects %s", "DIR");
   PP_CALL(pp_args_double(a, "max-seconds", &s->max_seconds, err));
   if (s->max_seconds < 0) PP_FAIL(err, PP_ERR_ARG, "--max-seconds must be positive");
   const char *end = getenv("SLURM_JOB_END_TIME");

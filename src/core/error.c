@@ -34,6 +34,21 @@ pp_status pp_fail_at(pp_err *e, pp_status code, const char *file, int line,
   return code;
 }
 
+void pp_err_prefix(pp_err *e, const char *fmt, ...) {
+  char pre[512], old[sizeof e->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(pre, sizeof pre, fmt, ap);
+  va_end(ap);
+  memcpy(old, e->msg, sizeof old);
+  /* Too long for msg: the end of the old message is what gets cut. */
+  const size_t np = strlen(pre), no = strnlen(old, sizeof old - 1);
+  const size_t keep = np + no < sizeof e->msg ? no : sizeof e->msg - 1 - np;
+  memcpy(e->msg, pre, np);
+  memcpy(e->msg + np, old, keep);
+  e->msg[np + keep] = '\0';
+}
+
 void pp_err_trace(pp_err *e, const char *file, int line) {
   trace_append(e, file, line);
 }

@@ -35,11 +35,17 @@ pp_status pp_bytesrc_open(const char *path, pp_bytesrc *src, pp_err *err) {
   }
   MPI_File *fh = malloc(sizeof *fh);
   if (!fh) PP_FAIL(err, PP_ERR_NOMEM, "%s: out of memory", path);
-  int rc = MPI_File_open(MPI_COMM_SELF, path, MPI_MODE_RDONLY, MPI_INFO_NULL,
-                         fh);
+  /* MPI-IO reads "name:rest" and some short bare names as a file-system
+   * prefix; "./name" is always a plain path. */
+  char local[sizeof src->path + 2];
+  snprintf(local, sizeof local, "%s%s", path[0] == '/' ? "" : "./", path);
+  int rc = MPI_File_open(MPI_COMM_SELF, local, MPI_MODE_RDONLY, MPI_INFO_NULL, fh);
   if (rc != MPI_SUCCESS) {
     free(fh);
-    PP_FAIL(err, PP_ERR_IO, "%s: MPI_File_open failed", path);
+    char why[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    MPI_Error_string(rc, why, &len);
+    PP_FAIL(err, PP_ERR_IO, "%s: MPI_File_open failed: %s", path, why);
   }
   MPI_Offset size = 0;
   MPI_File_get_size(*fh, &size);

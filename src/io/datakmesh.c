@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pawproj/core/textfile.h"
+#include "pawproj/io/outcarsym.h"
 #include "pawproj/io/wfunfold.h"
 #include "pawproj/model/kunfold.h"
 #include "pawproj/model/symmetry.h"
@@ -32,7 +34,50 @@ typedef struct side {
   pp_symmetry sym;
   pp_kmesh mesh;
   int full;
+  int isym_off;  /* 0: crystal operations; else the run's OUTCAR turned symmetry off (ISYM of vasp_ops) */
+  int isym;
+  char why[160]; /* with isym_off: "its OUTCAR (line N) says ISYM = 0" */
 } side;
+
+static const int identity[1][3][3] = {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+static const double no_shift[1][3] = {{0, 0, 0}};
+
+/* With symmetry off (ISYM <= 0 or "NOSYMM" in the run's OUTCAR) VASP
+ * reduces the mesh by time reversal alone (ISYM = 0) or not at all
+ * (ISYM = -1): unfolding with the crystal's operations would then find IBZ
+ * points "equivalent" that VASP kept apart. x->sym becomes the identity
+ * (+ time reversal) and the mesh is recovered, and checked, with it; a
+ * set those cannot unfold is a run whose OUTCAR does not fit its
+ * k-points, and the message says so. */
+static pp_status vasp_ops(side *x, double symprec, pp_err *err) {
+  pp_dataset *ds = x->ds;
+  char dir[PP_PATH_MAX], path[PP_PATH_MAX];
+  pp_dataset_dir(ds, dir, sizeof dir);
+  PP_CALL(pp_path_join(path, sizeof path, dir, "OUTCAR", err));
+  if (!pp_file_exists(path)) return PP_OK;
+  pp_outcar_sym o;
+  PP_CALL(about(pp_outcar_sym_read(path, &o, err), err, ds));
+  if (!((o.isym != PP_ISYM_UNKNOWN && o.isym <= 0) || o.nosym)) return PP_OK;
+  x->isym_off = 1;
+  x->isym = o.isym == PP_ISYM_UNKNOWN ? 0 : o.isym;
+  if (o.isym_line)
+    snprintf(x->why, sizeof x->why, "its OUTCAR (line %d) says ISYM = %d", o.isym_line, x->isym);
+  else
+    snprintf(x->why, sizeof x->why, "its OUTCAR says symmetrisation is switched off");
+  pp_symmetry_free(&x->sym);
+  PP_CALL(about(pp_symmetry_from_ops(&ds->structure, identity, no_shift, 1, symprec, x->isym == 0, &x->sym, err),
+                err, ds));
+  pp_kunfold u = {0};
+  pp_status st = pp_kmesh_recover((const double(*)[3])ds->wc.kfrac, ds->wc.nkpts, &x->sym, &x->mesh, err);
+  if (st == PP_OK)
+    st = pp_kunfold_build((const double(*)[3])ds->wc.kfrac, ds->wc.nkpts, &x->sym, &x->mesh, &u, err);
+  pp_kunfold_free(&u);
+  if (st != PP_OK)
+    pp_err_prefix(err, "%s, so VASP reduced its mesh by %s, but its %d k-point(s) are not such a set (the "
+                  "OUTCAR belongs to another run?): ", x->why, x->isym == 0 ? "time reversal alone" : "nothing",
+                  ds->wc.nkpts);
+  return about(st, err, ds);
+}
 
 static pp_status find_mesh(side *x, double symprec, pp_err *err) {
   pp_dataset *ds = x->ds;
@@ -50,6 +95,10 @@ static pp_status find_mesh(side *x, double symprec, pp_err *err) {
   PP_CALL(about(pp_symmetry_find(&ds->structure, symprec, 1, &x->sym, err), err, ds));
   PP_CALL(about(pp_kmesh_recover((const double(*)[3])ds->wc.kfrac, ds->wc.nkpts, &x->sym, &x->mesh, err), err, ds));
   x->full = pp_kmesh_lists(&x->mesh, (const double(*)[3])ds->wc.kfrac, ds->wc.nkpts);
+  if (!x->full) {
+    PP_CALL(vasp_ops(x, symprec, err));
+    if (x->isym_off) x->full = pp_kmesh_lists(&x->mesh, (const double(*)[3])ds->wc.kfrac, ds->wc.nkpts);
+  }
   return PP_OK;
 }
 
@@ -74,11 +123,16 @@ static pp_status unfold_side(side *x, const double (*target)[3], int nt, pp_err 
   free(ds->kweight);
   ds->kweight = w;
   w = NULL;
-  snprintf(ds->kpoint_note, sizeof ds->kpoint_note,
-           "%s: %d IBZ k-point(s) unfolded to the %d×%d×%d mesh (%d points) with the %d operations of %s (No. %d) "
-           "and time reversal, symprec %g Å",
-           ds->label, nibz, x->mesh.n[0], x->mesh.n[1], x->mesh.n[2], nt, x->sym.nops, x->sym.international,
-           x->sym.spacegroup, x->sym.symprec);
+  if (x->isym_off)
+    snprintf(ds->kpoint_note, sizeof ds->kpoint_note,
+             "%s: %d k-point(s) unfolded to the %d×%d×%d mesh (%d points) by time reversal alone (%s)", ds->label,
+             nibz, x->mesh.n[0], x->mesh.n[1], x->mesh.n[2], nt, x->why);
+  else
+    snprintf(ds->kpoint_note, sizeof ds->kpoint_note,
+             "%s: %d IBZ k-point(s) unfolded to the %d×%d×%d mesh (%d points) with the %d operations of %s (No. %d) "
+             "and time reversal, symprec %g Å",
+             ds->label, nibz, x->mesh.n[0], x->mesh.n[1], x->mesh.n[2], nt, x->sym.nops, x->sym.international,
+             x->sym.spacegroup, x->sym.symprec);
   snprintf(ds->weight_source, sizeof ds->weight_source, "full %d×%d×%d mesh, 1/%d each (%s unfolded from its IBZ)",
            x->mesh.n[0], x->mesh.n[1], x->mesh.n[2], nt, ds->label);
 done:
@@ -116,10 +170,8 @@ pp_status pp_dataset_common_kpoints(pp_dataset *a, pp_dataset *b, double symprec
   /* Both full-zone, in different orders: the second is only reordered
    * (identity alone: each point is its own generator, up to G0). */
   if (x[0].full && x[1].full) {
-    static const int one[1][3][3] = {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
-    static const double t0[1][3] = {{0, 0, 0}};
     pp_symmetry_free(&x[1].sym);
-    PP_TRY(about(pp_symmetry_from_ops(&b->structure, one, t0, 1, symprec, 0, &x[1].sym, err), err, b));
+    PP_TRY(about(pp_symmetry_from_ops(&b->structure, identity, no_shift, 1, symprec, 0, &x[1].sym, err), err, b));
     x[1].full = 0;
   }
   /* The target list: a full-zone run's own (its order, its G), else the

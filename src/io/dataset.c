@@ -22,6 +22,11 @@ static int nonempty_file(const char *p) {
   return stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
 }
 
+static int empty_file(const char *p) {
+  struct stat sb;
+  return stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0;
+}
+
 /* Directory part of a path ("." if none). */
 static void dirname_of(const char *path, char *dir, size_t n) {
   const char *slash = strrchr(path, '/');
@@ -39,9 +44,13 @@ static pp_status resolve(const char *label, const char *path,
     char cand[PP_PATH_MAX];
     PP_CALL(pp_path_join(cand, sizeof cand, path, "WAVECAR", err));
     if (!nonempty_file(cand)) PP_CALL(pp_path_join(cand, sizeof cand, path, "WAVECAR.gz", err));
-    if (!nonempty_file(cand))
-      PP_FAIL(err, PP_ERR_IO, "%s directory %s: no WAVECAR or WAVECAR.gz in it",
-              label, path);
+    if (!nonempty_file(cand)) {
+      PP_CALL(pp_path_join(cand, sizeof cand, path, "WAVECAR", err));
+      if (empty_file(cand))
+        PP_FAIL(err, PP_ERR_IO, "%s directory %s: no WAVECAR or WAVECAR.gz in it (%s is empty, 0 bytes: "
+                "VASP did not write it; LWAVE = .TRUE.?)", label, path, cand);
+      PP_FAIL(err, PP_ERR_IO, "%s directory %s: no WAVECAR or WAVECAR.gz in it", label, path);
+    }
     memcpy(ds->wavecar_path, cand, sizeof cand);
   } else {
     if (!pp_file_exists(path))
@@ -154,9 +163,11 @@ pp_status pp_dataset_open(const char *label, const char *path,
                         ds->structure_path, ds->wavecar_path, d);
     }
   } else if (need_structure) {
-    st = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__,
-                    "%s: no CONTCAR or POSCAR beside %s", label,
-                    ds->wavecar_path);
+    /* VASP creates CONTCAR empty when a run starts: say so, not "missing". */
+    char pos[PP_PATH_MAX];
+    const int empty = pp_path_join(pos, sizeof pos, dir, "POSCAR", err) == PP_OK && empty_file(pos);
+    st = pp_fail_at(err, PP_ERR_IO, __FILE__, __LINE__, "%s: no CONTCAR or POSCAR beside %s%s", label,
+                    ds->wavecar_path, empty ? " (POSCAR is empty, 0 bytes; so is CONTCAR, or it is missing)" : "");
   }
   if (st == PP_OK) st = load_weights(ds, dir, err);
   st = pp_agree(st, err, comm);

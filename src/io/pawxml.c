@@ -96,8 +96,12 @@ static pp_status read_function(pp_pawdata *d, const char *text, const char *name
  * were accepted or refused with an unrelated message). */
 #define MAX_DEPTH 64
 
+/* Declarations, nesting depth and truncation, before any element is read:
+ * a file cut off mid-way (a copy that ran out of quota) must be reported as
+ * cut off, not as "no <paw_setup>" or a missing element. */
 static pp_status check_markup(const pp_pawdata *d, const char *text, pp_err *err) {
   int depth = 0;
+  const char *outer = NULL; /* the first element still open */
   for (const char *p = strchr(text, '<'); p; p = strchr(p, '<')) {
     const char *skip_to = NULL;
     if (strncmp(p, "<!--", 4) == 0)
@@ -108,7 +112,10 @@ static pp_status check_markup(const pp_pawdata *d, const char *text, pp_err *err
       skip_to = "?>";
     if (skip_to) {
       const char *q = strstr(p + 2, skip_to);
-      if (!q) return PP_OK; /* unterminated: the scanner reports it */
+      if (!q)
+        PP_FAIL(err, PP_ERR_FORMAT,
+                "%s line %d: '%.9s' is never closed by '%s': the file is truncated", d->path,
+                pp_xml_line(text, p), p, skip_to);
       p = q + strlen(skip_to);
       continue;
     }
@@ -118,15 +125,27 @@ static pp_status check_markup(const pp_pawdata *d, const char *text, pp_err *err
               "read (pawproj expands no entity; a PAW-XML dataset has none)",
               d->path, pp_xml_line(text, p), p);
     const char *gt = strchr(p, '>');
-    if (!gt) return PP_OK;
+    if (!gt)
+      PP_FAIL(err, PP_ERR_FORMAT, "%s line %d: tag '%.20s' is not closed by '>': the file is truncated",
+              d->path, pp_xml_line(text, p), p);
     if (p[1] == '/') {
-      if (depth > 0) depth--;
-    } else if (gt[-1] != '/' && ++depth > MAX_DEPTH) {
-      PP_FAIL(err, PP_ERR_FORMAT,
-              "%s line %d: elements nested more than %d deep; not a PAW-XML dataset", d->path,
-              pp_xml_line(text, p), MAX_DEPTH);
+      if (depth > 0 && --depth == 0) outer = NULL;
+    } else if (gt[-1] != '/') {
+      if (depth == 0) outer = p;
+      if (++depth > MAX_DEPTH)
+        PP_FAIL(err, PP_ERR_FORMAT,
+                "%s line %d: elements nested more than %d deep; not a PAW-XML dataset", d->path,
+                pp_xml_line(text, p), MAX_DEPTH);
     }
     p = gt + 1;
+  }
+  if (depth > 0) {
+    size_t n = strcspn(outer + 1, " \t\r\n/>");
+    PP_FAIL(err, PP_ERR_FORMAT,
+            "%s: the file ends with %d element(s) still open (no </%.*s> for the <%.*s> of line "
+            "%d): the file is truncated",
+            d->path, depth, (int)(n < 40 ? n : 40), outer + 1, (int)(n < 40 ? n : 40), outer + 1,
+            pp_xml_line(text, outer));
   }
   return PP_OK;
 }

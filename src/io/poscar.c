@@ -157,8 +157,8 @@ pp_status pp_poscar_parse(const char *text, const char *name, pp_structure *s,
     PP_THROW(PP_ERR_FORMAT, "%s line %d: three scale factors must be positive",
              name, c.line);
   if (!isfinite(scale[0]) || scale[0] == 0)
-    PP_THROW(PP_ERR_FORMAT, "%s line %d: scale factor must be non-zero", name,
-             c.line);
+    PP_THROW(PP_ERR_FORMAT, "%s line %d: the scale factor must be a finite, non-zero number, found \"%s\"",
+             name, c.line, c.buf);
   for (int i = 0; i < 3; i++) {
     PP_TRY(need_line(&c, "a lattice vector", err));
     PP_TRY(parse_doubles(&c, s->lattice[i], 3, "a lattice vector", err));

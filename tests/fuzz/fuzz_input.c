@@ -30,14 +30,15 @@ static void option_error(pp_status st, const pp_err *e) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *path = fz_write("input.in", data, size);
   char *buf = NULL, **av = NULL, cmd[32];
-  int ac = -1;
+  int ac = -1, *ln = NULL;
   pp_err e;
   pp_err_clear(&e);
-  pp_status st = pp_args_input_file(path, &buf, &av, &ac, cmd, sizeof cmd, &e);
+  pp_status st = pp_args_input_file(path, &buf, &av, &ln, &ac, cmd, sizeof cmd, &e);
   if (st != PP_OK) {
     fz_check_failure(st, &e, path);
     free(buf);
     free(av);
+    free(ln);
     return 0;
   }
   FZ_REQUIRE(ac >= 0 && fz_terminated(cmd, sizeof cmd), "argc %d", ac);
@@ -68,5 +69,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   free(buf);
   free(av);
+  free(ln);
   return 0;
 }

@@ -108,10 +108,10 @@ expect_fail("ibzkpt-kpoint", ["info", d], ["IBZKPT line 5", "differs from WAVECA
 d = case("vasprun-count", good)
 open(os.path.join(d, "vasprun.xml"), "w").write('<modeling>\n<varray name="weights" >\n<v> 1.0 </v>\n</varray>\n</modeling>\n')
 expect_fail("vasprun-count", ["info", d], ["vasprun.xml", "1 k-point weights", "2 k-points"])
-shutil.rmtree(tmp)
 # Hostile sizes: grids refused before anything is allocated, naming the limit.
 si8 = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "si8", "bulk")
 expect_fail("huge-grid", ["density", si8, "--grid", "60000,60000,60000"], ["--grid", "60000", "limit", "2^33"])
 expect_fail("huge-proj-grid", ["norms", si8, "--lreal", "T", "--proj-grid", "40000,40000,40000"],
             ["--proj-grid", "limit"])
+shutil.rmtree(tmp)
 c.close()

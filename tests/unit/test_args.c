@@ -32,20 +32,24 @@ int main(void) {
   fprintf(f, "# a job\nCOMMAND = project\nBULK = ../bulk   ! comment\nFLAG = .TRUE.\nOTHER_KEY = .FALSE.\n\n");
   fclose(f);
   char *buf, **av, cmd[32];
-  int ac;
-  CHECK(pp_args_input_file(path, &buf, &av, &ac, cmd, sizeof cmd, &e) == PP_OK, "input file: %s", e.msg);
+  int ac, *ln;
+  CHECK(pp_args_input_file(path, &buf, &av, &ln, &ac, cmd, sizeof cmd, &e) == PP_OK, "input file: %s", e.msg);
   CHECK(!strcmp(cmd, "project"), "command key");
   CHECK(ac == 3 && !strcmp(av[0], "--bulk") && !strcmp(av[1], "../bulk") && !strcmp(av[2], "--flag"),
         "argv from file (%d)", ac);
+  /* Keys carry their file line (BULK on line 3, FLAG on line 4), values 0. */
+  CHECK(ln[0] == 3 && ln[1] == 0 && ln[2] == 4, "lines of keys %d %d %d", ln[0], ln[1], ln[2]);
   free(buf);
   free(av);
+  free(ln);
   f = fopen(path, "w");
   fprintf(f, "COMMAND = info\nno equals sign here\n");
   fclose(f);
-  CHECK(pp_args_input_file(path, &buf, &av, &ac, cmd, sizeof cmd, &e) == PP_ERR_FORMAT &&
+  CHECK(pp_args_input_file(path, &buf, &av, &ln, &ac, cmd, sizeof cmd, &e) == PP_ERR_FORMAT &&
             strstr(e.msg, "line 2"), "bad input line: %s", e.msg);
   free(buf);
   free(av);
+  free(ln);
   remove(path);
 
   /* JSON writer output, compared literally. */

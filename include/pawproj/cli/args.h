@@ -59,10 +59,12 @@ void pp_args_help(FILE *f, const char *usage, const char *about,
 
 /* Reads an input file into argv form: *argv_out holds "--key" "value"
  * pairs (lower-case keys, '_' → '-'), values "true"/".TRUE." for flags
- * become a bare flag. *command receives the COMMAND key ("" if none).
- * Storage is in *buf (caller frees *buf and *argv_out). */
+ * become a bare flag. (*line_out)[i] is the file line of argv entry i when
+ * that entry is a key, 0 for a value, so an option's error can name the
+ * line it came from. *command receives the COMMAND key ("" if none).
+ * Storage is in *buf (caller frees *buf, *argv_out and *line_out). */
 pp_status pp_args_input_file(const char *path, char **buf, char ***argv_out,
-                             int *argc_out, char *command, size_t cmdlen,
-                             pp_err *err);
+                             int **line_out, int *argc_out, char *command,
+                             size_t cmdlen, pp_err *err);
 
 #endif

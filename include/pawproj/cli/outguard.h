@@ -10,6 +10,8 @@
  *   - a stem output (--output of density and state, which writes STEM,
  *     STEM.h5, STEM.cube, STEM_REAL.vasp, ...) shares its directory with an
  *     input named STEM, STEM.* or STEM_*;
+ *   - an output lies in a directory that does not exist or cannot be
+ *     written (found here, before any work, not when the result is ready);
  *   - an output names an existing directory or a symbolic link (renaming
  *     the finished file would replace the link), or two outputs name one
  *     file;

@@ -42,6 +42,12 @@ pp_status pp_fail_at(pp_err *e, pp_status code, const char *file, int line,
                      const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Puts context (printf-style) in front of the recorded message, for a
+ * caller that knows where the failing input came from ("--mem-per-rank: ",
+ * "run.in line 4: "); the status and trace stay. */
+void pp_err_prefix(pp_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Appends file:line to the trace of a failure travelling up. */
 void pp_err_trace(pp_err *e, const char *file, int line);
 

@@ -164,14 +164,19 @@ static void apply_q(const pp_pawpair *pp, int nspinor, double complex *X, int nr
     }
 }
 
-/* Copies the projections at the structures' own atoms out of X_B / X_D. */
-static void extract(const pp_pawpair *pp, int nspinor, const double complex *XB, int nbl,
-                    const double complex *XD, int nd, double complex *PB, double complex *PD) {
+/* Copies the projections at the bulk's own atoms out of X_B (nrows). */
+void pp_pawpair_bulk_proj(const pp_pawpair *pp, int nspinor, const double complex *XB, int nrows,
+                          double complex *PB) {
   const size_t ldx = (size_t)nspinor * pp->ncol;
-  for (int r = 0; PB && r < nbl; r++)
+  for (int r = 0; PB && r < nrows; r++)
     for (int sp = 0; sp < nspinor; sp++)
       memcpy(PB + ((size_t)r * nspinor + sp) * pp->nprojb, XB + r * ldx + (size_t)sp * pp->ncol,
              sizeof *PB * (size_t)pp->nprojb);
+}
+
+/* Copies the projections at the defect's own atoms out of X_D. */
+static void extract_defect(const pp_pawpair *pp, int nspinor, const double complex *XD, int nd, double complex *PD) {
+  const size_t ldx = (size_t)nspinor * pp->ncol;
   for (int r = 0; PD && r < nd; r++)
     for (int sp = 0; sp < nspinor; sp++)
       for (int b = 0; b < pp->natd; b++)
@@ -212,40 +217,50 @@ size_t pp_pawpair_scratch_bytes(const pp_pawpair *pp, const pp_wavecar *wc, int 
   return x + pp_kplan_bytes(&pp->paw, wc, k, pp->nonlyb + pp->nonlyd > 0);
 }
 
+pp_status pp_pawpair_dside(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cd, int nd,
+                           int64_t ld, pp_kplan *kp, double complex **XD, double complex *PD, pp_pool *scratch,
+                           pp_err *err) {
+  const size_t row = sizeof(double complex) * (size_t)wc->nspinor * pp->ncol;
+  double complex *XD0 = NULL;
+  memset(kp, 0, sizeof *kp);
+  PP_CALL(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)XD, err));
+  /* One plan for both sides: same k-point, same G list and tables. */
+  PP_CALL(pp_kplan_create(&pp->paw, wc, k, scratch, kp, err));
+  PP_CALL(pp_kplan_project_sites(kp, pp->dside, pp->nsites, Cd, nd, ld, *XD, 0, pp->ncol, pp->rs_defect, err));
+  extract_defect(pp, wc->nspinor, *XD, nd, PD);
+  if (pp->pairs.n > 0) {
+    PP_CALL(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)&XD0, err));
+    memcpy(XD0, *XD, row * (size_t)nd);
+  }
+  apply_q(pp, wc->nspinor, *XD, nd);
+  if (pp->pairs.n > 0) PP_CALL(add_pairs(pp, wc->kfrac[k], wc->nspinor, XD0, *XD, nd, err));
+  return PP_OK;
+}
+
+pp_status pp_pawpair_bside(const pp_pawpair *pp, pp_kplan *kp, const double complex *Cb, int nbl, int64_t ld,
+                           double complex *XB, pp_err *err) {
+  return pp_kplan_project_sites(kp, pp->bside, pp->nsites, Cb, nbl, ld, XB, 0, pp->ncol, pp->rs_bulk, err);
+}
+
+void pp_pawpair_multiply(const pp_pawpair *pp, int nspinor, const double complex *XB, int nbl,
+                         const double complex *XD, int nd, double complex *S, int lds) {
+  if (nbl <= 0 || nd <= 0) return;
+  const int ldx = nspinor * pp->ncol;
+  const double complex one = 1;
+  zgemm_("C", "N", &nbl, &nd, &ldx, &one, XB, &ldx, XD, &ldx, &one, S, &lds);
+}
+
 pp_status pp_pawpair_sides(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb, int nbl,
                            const double complex *Cd, int nd, int64_t ld, double complex **XB, double complex **XD,
                            double complex *PB, double complex *PD, pp_pool *scratch, pp_err *err) {
   const size_t row = sizeof(double complex) * (size_t)wc->nspinor * pp->ncol;
-  double complex *XD0 = NULL;
   pp_kplan kp = {0};
   pp_status st = PP_OK;
   PP_TRY(pp_pool_alloc(scratch, ((size_t)nbl + 1) * row, (void **)XB, err));
-  PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)XD, err));
-  /* One plan for both sides: same k-point, same G list and tables. */
-  PP_TRY(pp_kplan_create(&pp->paw, wc, k, scratch, &kp, err));
-  PP_TRY(pp_kplan_project_sites(&kp, pp->bside, pp->nsites, Cb, nbl, ld, *XB, 0, pp->ncol, pp->rs_bulk, err));
-  PP_TRY(pp_kplan_project_sites(&kp, pp->dside, pp->nsites, Cd, nd, ld, *XD, 0, pp->ncol, pp->rs_defect, err));
-  extract(pp, wc->nspinor, *XB, nbl, *XD, nd, PB, PD);
-  if (pp->pairs.n > 0) {
-    PP_TRY(pp_pool_alloc(scratch, ((size_t)nd + 1) * row, (void **)&XD0, err));
-    memcpy(XD0, *XD, row * (size_t)nd);
-  }
-  apply_q(pp, wc->nspinor, *XD, nd);
-  if (pp->pairs.n > 0) PP_TRY(add_pairs(pp, wc->kfrac[k], wc->nspinor, XD0, *XD, nd, err));
+  PP_TRY(pp_pawpair_dside(pp, wc, k, Cd, nd, ld, &kp, XD, PD, scratch, err));
+  PP_TRY(pp_pawpair_bside(pp, &kp, Cb, nbl, ld, *XB, err));
+  pp_pawpair_bulk_proj(pp, wc->nspinor, *XB, nbl, PB);
 done:
   pp_kplan_free(&kp);
   return st;
-}
-
-pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb,
-                         int nbl, const double complex *Cd, int nd, int64_t ld, double complex *S,
-                         double complex *PB, double complex *PD, pp_pool *scratch, pp_err *err) {
-  const int ldx = wc->nspinor * pp->ncol;
-  double complex *XB, *XD;
-  PP_CALL(pp_pawpair_sides(pp, wc, k, Cb, nbl, Cd, nd, ld, &XB, &XD, PB, PD, scratch, err));
-  if (nbl > 0 && nd > 0) {
-    const double complex one = 1;
-    zgemm_("C", "N", &nbl, &nd, &ldx, &one, XB, &ldx, XD, &ldx, &one, S, &nbl);
-  }
-  return PP_OK;
 }

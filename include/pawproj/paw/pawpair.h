@@ -57,31 +57,43 @@ pp_status pp_pawpair_setup(const pp_pawrun *bulk, const pp_pawrun *defect, doubl
                            pp_pawpair *pp, pp_err *err);
 void pp_pawpair_free(pp_pawpair *pp);
 
-/* S += X_B^H X_D for bulk bands Cb (nbl, ld) and defect bands Cd (nd, ld)
- * of k-point k; S is column-major (nbl × nd): S[m + n·nbl].
- * By-products (either may be NULL): the projections <p̃_ai|ψ̃_n> at each
- * structure's own atoms, in atom order as pp_project lays them out:
- * PB (nbl, nspinor, nprojb) and PD (nd, nspinor, nprojd), row-major.
- * The bulk sites come first in atom order, so PB is a column block of
- * X_B; PD is collected from X_D before Q is applied. Every buffer comes
- * from `scratch`, which the caller releases afterwards. */
-pp_status pp_pawpair_add(const pp_pawpair *pp, const pp_wavecar *wc, int k,
-                         const double complex *Cb, int nbl, const double complex *Cd, int nd,
-                         int64_t ld, double complex *S, double complex *PB, double complex *PD,
-                         pp_pool *scratch, pp_err *err);
+/* The PAW terms of the overlaps S of bulk bands Cb (nbl, ld) and defect
+ * bands Cd (nd, ld) at k-point k are S += X_B^H X_D, in three steps so
+ * that a caller can form the defect side once and the bulk side in blocks:
+ *
+ * pp_pawpair_dside: the plan of k-point k in *kp (from scratch; the caller
+ *   calls pp_kplan_free(kp), also after a failure) and *XD (nd, ldx),
+ *   ldx = nspinor·ncol, row-major, with Q and the pair terms applied.
+ *   PD (may be NULL) gets the projections <p̃_ai|ψ̃_n> at the defect's
+ *   own atoms, in atom order as pp_project lays them out:
+ *   (nd, nspinor, nprojd), row-major, collected before Q is applied.
+ * pp_pawpair_bside: XB (nbl, ldx) for bulk bands Cb on kp, XB the
+ *   caller's ((nbl + 1) rows of ldx, see pp_pawpair_scratch_bytes).
+ *   pp_pawpair_bulk_proj copies the projections at the bulk's own atoms
+ *   out of nrows rows of XB into PB (nrows, nspinor, nprojb): the bulk
+ *   sites come first, so PB is a column block of X_B.
+ * pp_pawpair_multiply: S += XB^H XD, S column-major (nbl × nd) with
+ *   leading dimension lds: S[m + n·lds]. */
+pp_status pp_pawpair_dside(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cd, int nd,
+                           int64_t ld, pp_kplan *kp, double complex **XD, double complex *PD, pp_pool *scratch,
+                           pp_err *err);
+pp_status pp_pawpair_bside(const pp_pawpair *pp, pp_kplan *kp, const double complex *Cb, int nbl, int64_t ld,
+                           double complex *XB, pp_err *err);
+void pp_pawpair_bulk_proj(const pp_pawpair *pp, int nspinor, const double complex *XB, int nrows,
+                          double complex *PB);
+void pp_pawpair_multiply(const pp_pawpair *pp, int nspinor, const double complex *XB, int nbl,
+                         const double complex *XD, int nd, double complex *S, int lds);
 
-/* The two sides pp_pawpair_add multiplies, for a caller that forms the
- * product itself (a distributed one): *XB (nbl, ldx) and *XD (nd, ldx),
- * ldx = nspinor·ncol, row-major, i.e. one column of a column-major
- * ldx × nbl (ldx × nd) matrix per band, with the PAW terms = X_B^H X_D.
- * Both and the rest of the call's buffers come from scratch; PB, PD as
- * for pp_pawpair_add. */
+/* Both sides at once, for a caller that forms the product itself (a
+ * distributed one): *XB (nbl, ldx) and *XD (nd, ldx), with the PAW
+ * terms = X_B^H X_D. Both and the rest of the call's buffers come from
+ * scratch; PB, PD (either may be NULL) as above. */
 pp_status pp_pawpair_sides(const pp_pawpair *pp, const pp_wavecar *wc, int k, const double complex *Cb, int nbl,
                            const double complex *Cd, int nd, int64_t ld, double complex **XB, double complex **XD,
                            double complex *PB, double complex *PD, pp_pool *scratch, pp_err *err);
 
-/* The most pp_pawpair_add takes from its scratch pool (the caller releases
- * it after the call): the site projections of both sides, the k-point's
+/* The most pp_pawpair_sides takes from its scratch pool (the caller
+ * releases it after the call): the site projections of both sides, the k-point's
  * projection plan (projector.h). */
 size_t pp_pawpair_scratch_bytes(const pp_pawpair *pp, const pp_wavecar *wc, int k, int nbl, int nd);
 

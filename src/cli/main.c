@@ -194,6 +194,7 @@ int main(int argc, char **argv) {
             ctx.err.msg[0] ? ctx.err.msg : pp_status_name(st));
     if (getenv("PAWPROJ_DEBUG")) fprintf(stderr, "pawproj: trace: %s\n", ctx.err.trace);
   }
+  pp_interrupt_finished();
   pp_pools_destroy(&ctx.pools);
   fflush(stdout);
   if (pp_h5_library_close()) { /* see h5out.h: MPI_Finalize would crash */

@@ -15,6 +15,7 @@
 static char names[SLOTS][4400];
 static volatile sig_atomic_t used[SLOTS];
 static char who[32];
+static volatile sig_atomic_t finished;
 
 static void put(const char *s) {
   if (write(STDERR_FILENO, s, strlen(s)) < 0) { /* nothing to do on stderr failing */
@@ -25,6 +26,11 @@ static void on_signal(int sig) {
   int removed = 0;
   for (int i = 0; i < SLOTS; i++)
     if (used[i] && unlink(names[i]) == 0) removed++;
+  if (finished && !removed) { /* the run has ended: nothing was interrupted */
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
   put("pawproj: interrupted by ");
   put(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
   put(who);
@@ -64,3 +70,5 @@ int pp_interrupt_track(const char *name) {
 void pp_interrupt_untrack(int slot) {
   if (slot >= 0 && slot < SLOTS) used[slot] = 0;
 }
+
+void pp_interrupt_finished(void) { finished = 1; }

@@ -17,8 +17,15 @@ pp_status pp_text_read(const char *path, size_t max_bytes, char **text,
                        size_t *len, pp_err *err) {
   *text = NULL;
   *len = 0;
-  if (!pp_file_exists(path))
-    PP_FAIL(err, PP_ERR_IO, "%s: cannot open: no such file", path);
+  /* Say which of the three it is: a user who gave a directory or a device
+   * needs another fix than one who mistyped the name. */
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    PP_FAIL(err, PP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  if (S_ISDIR(sb.st_mode))
+    PP_FAIL(err, PP_ERR_IO, "%s: is a directory, expected a file", path);
+  if (!S_ISREG(sb.st_mode))
+    PP_FAIL(err, PP_ERR_IO, "%s: not a regular file (a device, pipe or socket); expected a file", path);
   /* zlib reads plain files transparently, so .gz inputs need no branch. */
   gzFile f = gzopen(path, "rb");
   if (!f) PP_FAIL(err, PP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));

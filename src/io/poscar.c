@@ -114,6 +114,7 @@ static pp_status species_from_words(cursor *c, const char *line,
               c->name, c->line, n, s->nspecies);
     for (int i = 0; i < s->nspecies; i++)
       snprintf(s->species[i], PP_SPECIES_NAME, "X%d", i + 1);
+    s->unnamed = 1;
     return PP_OK;
   }
   for (int i = 0; i < n; i++) {

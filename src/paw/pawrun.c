@@ -12,6 +12,15 @@ pp_status pp_pawrun_setup(const pp_paw_opts *o, const char *fallback, const char
                           const pp_structure *cell, pp_pawrun *run, pp_err *err) {
   memset(run, 0, sizeof *run);
   run->cell = cell;
+  /* VASP 4 takes the names from the POTCAR's order; pawproj matches bulk and
+   * defect sites and datasets by name, so a guess here could pair a site
+   * with the wrong element. */
+  if (cell->unnamed)
+    PP_FAIL(err, PP_ERR_FORMAT,
+            "%s: its CONTCAR/POSCAR names no species (VASP 4 format: no species line above the atom counts, "
+            "and the title does not list them); the all-electron method picks PAW datasets by species: add "
+            "the species line (e.g. 'Si'), or use --method pseudo",
+            dir);
   PP_CALL(pp_pawset_load(o->datasets ? o->datasets : fallback, cell, &run->set, err));
   /* The representation first: the projections are planned with it. */
   PP_CALL(pp_projmode_setup(dir, o->lreal, o->proj_grid, wc, run->set.ptr, cell->nspecies, &run->pm, err));

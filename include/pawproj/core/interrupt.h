@@ -28,4 +28,11 @@ int pp_interrupt_track(const char *name);
 /* Stops tracking slot (no-op for -1). Call after the rename or removal. */
 void pp_interrupt_untrack(int slot);
 
+/* The command has ended (its outputs are renamed or removed, its message
+ * printed). A signal from here on still ends the process by that signal,
+ * but says nothing: mpirun sends SIGTERM to the ranks still finalizing when
+ * one rank exits with an error status first, and "interrupted" after the
+ * real error would mislead. */
+void pp_interrupt_finished(void);
+
 #endif

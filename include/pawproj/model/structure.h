@@ -15,6 +15,7 @@ typedef struct pp_structure {
   int natoms;               /* total atoms */
   int *type;                /* species index of each atom, (natoms) */
   double (*frac)[3];        /* fractional positions, (natoms, 3) */
+  int unnamed;              /* 1: the file named no species (VASP 4), they are X1, X2, ... */
 } pp_structure;
 
 /* Frees the arrays of s and zeroes it. */

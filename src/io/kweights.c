@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pawproj/core/textfile.h"
+#include "pawproj/io/xmlscan.h"
 
 static int line_of(const char *text, const char *p) {
   int n = 1;
@@ -45,6 +46,12 @@ pp_status pp_kweights_vasprun(const char *path, int nk, double *w,
   size_t len;
   PP_CALL(pp_text_read(path, (size_t)1 << 31, &text, &len, err));
   pp_status st = PP_OK;
+  const char *decl = pp_xml_declaration(text);
+  if (decl)
+    PP_THROW(PP_ERR_FORMAT,
+             "%s line %d: markup declaration '%.12s': DOCTYPE and ENTITY declarations are not read "
+             "(pawproj expands no entity; VASP writes none)",
+             path, pp_xml_line(text, decl), decl);
   const char *p = strstr(text, "<varray name=\"weights\"");
   if (!p) PP_THROW(PP_ERR_FORMAT, "%s: no <varray name=\"weights\"> (k-point weights)", path);
   const char *end = strstr(p, "</varray>");

@@ -136,7 +136,7 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
     /* Range first: converting 1e308 to int is undefined (found by fuzzing). */
     const int l = h[0] >= 0 && h[0] <= 3 ? (int)h[0] : -1;
     const int np = h[1] >= 1 && h[1] <= MAXJ ? (int)h[1] : -1;
-    if (!(h[2] > 0) || (d->rtab_rmax > 0 && h[2] / PP_BOHR_A != d->rtab_rmax))
+    if (!(h[2] > 0) || !isfinite(h[2]) || (d->rtab_rmax > 0 && h[2] / PP_BOHR_A != d->rtab_rmax))
       PP_THROW(PP_ERR_FORMAT, "%s, dataset %d, line %d: Non local Part cutoff %g Å: expected the same "
                "positive real-space radius for every l", S->path, S->set, i, h[2]);
     d->rtab_rmax = h[2] / PP_BOHR_A;
@@ -181,6 +181,9 @@ static pp_status read_nonlocal(const src *S, int nl0, int radial, double gmax, p
   for (size_t k = 0; k < (size_t)d->nj * nq; k++) tabs[k] *= pow(PP_BOHR_A, -1.5) / (4 * M_PI);
   d->nqtab = nq;
   d->qtab_dq = gmax / nq * PP_BOHR_A;
+  if (!(d->qtab_dq > 0))  /* a subnormal GMAX underflows */
+    PP_THROW(PP_ERR_FORMAT, "%s, dataset %d: GMAX %g is too small for %d table points",
+             S->path, S->set, gmax, nq);
   *qtab = tabs;
   /* Å^{-3/2} → Bohr^{-3/2}: p̃(r) = f(r) Y_lm, no other factor (potcar.h). */
   for (size_t k = 0; k < (size_t)d->nj * nr; k++) rtabs[k] *= pow(PP_BOHR_A, 1.5);
@@ -281,7 +284,7 @@ static pp_status parse_set(const src *S, pp_pawdata *d, pp_err *err) {
   double gmax;
   char *end;
   gmax = strtod(S->line[gl], &end);
-  if (end == S->line[gl] || !(gmax > 0))
+  if (end == S->line[gl] || !(gmax > 0) || !isfinite(gmax))
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d, line %d: expected the reciprocal cutoff GMAX "
             "before 'Non local Part'", S->path, S->set, gl + 1);
   double *qtab = NULL;

@@ -113,3 +113,13 @@ pp_status pp_xml_numbers(const pp_xml_elem *e, double *out, int n,
             pp_xml_line(text, e->start), i, n);
   return PP_OK;
 }
+
+const char *pp_xml_declaration(const char *text) {
+  for (const char *p = strstr(text, "<!"); p; p = strstr(p + 2, "<!")) {
+    const char *close = !strncmp(p, "<!--", 4) ? "-->" : !strncmp(p, "<![CDATA[", 9) ? "]]>" : NULL;
+    if (!close) return p;
+    p = strstr(p + 4, close);
+    if (!p) return NULL;
+  }
+  return NULL;
+}

@@ -416,7 +416,7 @@ CASES = [
     ("ibzkpt-garbage-line", on_bulk(line(KPT, 5, "    0.25 garbage -0.25 2")), ["info", IN_BULK],
      ["bulk/IBZKPT", "line 6"], 1),
     ("vasprun-entity", on_bulk(remove(KPT), write("bulk/vasprun.xml", VASPRUN_ENTITY)), ["info", IN_BULK],
-     ["bulk/vasprun.xml", "line 5"], 1),
+     ["bulk/vasprun.xml", "line 2", "DOCTYPE"], 1),
     ("outcar-lreal-unknown", on_bulk(write("bulk/OUTCAR", OUTCAR_LREAL)), ["norms", IN_BULK],
      ["bulk/OUTCAR", "LREAL", "Q"], 1),
     ("outcar-fft-grid-huge", on_bulk(write("bulk/OUTCAR", OUTCAR_GRID)), ["norms", IN_BULK],

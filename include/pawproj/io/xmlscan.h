@@ -32,6 +32,12 @@ int pp_xml_attr(const pp_xml_elem *e, const char *key, char *out, size_t n);
 pp_status pp_xml_numbers(const pp_xml_elem *e, double *out, int n,
                          const char *file, const char *text, pp_err *err);
 
+/* The first markup declaration (<!DOCTYPE, <!ENTITY, ...) in text outside
+ * comments and CDATA sections, or NULL. The scanner expands no entity, so
+ * a reader refuses a file that declares one instead of reading "&name;"
+ * as data; an unclosed comment or CDATA section ends the search. */
+const char *pp_xml_declaration(const char *text);
+
 /* 1-based line number of position p in text. */
 int pp_xml_line(const char *text, const char *p);
 

@@ -114,9 +114,16 @@ static pp_status read_header(const src *S, int nl0, pp_pawdata *d, pp_err *err) 
   memcpy(d->symbol, w2, strlen(w2) + 1); /* at most 3 letters, checked above */
   if (!header_value(S, nl0, "ZVAL", &d->zval))
     PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d (%s): no ZVAL in the header", S->path, S->set, d->symbol);
+  /* A valence charge is a count of electrons: positive and at most Z. */
+  if (!(d->zval > 0 && d->zval <= 120))
+    PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d (%s): ZVAL = %g: expected a valence charge in (0, 120]", S->path,
+            S->set, d->symbol, d->zval);
   double v;
   if (header_value(S, nl0, "ENMAX", &v)) d->enmax = v;
   if (header_value(S, nl0, "RCORE", &v)) d->rcore = v / PP_BOHR_A;
+  if (!isfinite(d->enmax) || !isfinite(d->rcore) || d->enmax < 0 || d->rcore < 0)
+    PP_FAIL(err, PP_ERR_FORMAT, "%s, dataset %d (%s): ENMAX = %g eV, RCORE = %g Å: expected finite values >= 0",
+            S->path, S->set, d->symbol, d->enmax, d->rcore * PP_BOHR_A);
   return PP_OK;
 }
 

@@ -11,12 +11,6 @@
 #include "pawproj/core/textfile.h"
 #include "pawproj/io/xmlscan.h"
 
-static int line_of(const char *text, const char *p) {
-  int n = 1;
-  for (const char *q = text; q < p; q++) n += *q == '\n';
-  return n;
-}
-
 static pp_status normalise(const char *path, int nk, double *w, pp_err *err) {
   double sum = 0;
   for (int k = 0; k < nk; k++) {
@@ -46,28 +40,23 @@ pp_status pp_kweights_vasprun(const char *path, int nk, double *w,
   size_t len;
   PP_CALL(pp_text_read(path, (size_t)1 << 31, &text, &len, err));
   pp_status st = PP_OK;
-  const char *decl = pp_xml_declaration(text);
-  if (decl)
-    PP_THROW(PP_ERR_FORMAT,
-             "%s line %d: markup declaration '%.12s': DOCTYPE and ENTITY declarations are not read "
-             "(pawproj expands no entity; VASP writes none)",
-             path, pp_xml_line(text, decl), decl);
+  PP_TRY(pp_xml_refuse_declaration(text, path, 1, err));
   const char *p = strstr(text, "<varray name=\"weights\"");
   if (!p) PP_THROW(PP_ERR_FORMAT, "%s: no <varray name=\"weights\"> (k-point weights)", path);
   const char *end = strstr(p, "</varray>");
-  if (!end) PP_THROW(PP_ERR_FORMAT, "%s line %d: weights <varray> is not closed", path, line_of(text, p));
+  if (!end) PP_THROW(PP_ERR_FORMAT, "%s line %d: weights <varray> is not closed", path, pp_xml_line(text, p));
   int n = 0;
   for (const char *q = strstr(p, "<v>"); q && q < end; q = strstr(q, "<v>")) {
     q += 3;
     char *e;
     double v = strtod(q, &e);
-    if (e == q) PP_THROW(PP_ERR_FORMAT, "%s line %d: weight is not a number", path, line_of(text, q));
+    if (e == q) PP_THROW(PP_ERR_FORMAT, "%s line %d: weight is not a number", path, pp_xml_line(text, q));
     if (n < nk) w[n] = v;
     n++;
   }
   if (n != nk)
     PP_THROW(PP_ERR_MISMATCH, "%s line %d: %d k-point weights, the WAVECAR has %d k-points",
-             path, line_of(text, p), n, nk);
+             path, pp_xml_line(text, p), n, nk);
   PP_TRY(normalise(path, nk, w, err));
 done:
   free(text);

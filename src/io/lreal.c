@@ -125,14 +125,8 @@ static pp_status from_vasprun(const char *path, pp_lreal *lr, int *found, pp_err
   pp_lreal_mode mode = PP_LREAL_FALSE;
   pp_status st = PP_OK;
   for (int ln = 1; ln <= HEAD_LINES && fgets(line, sizeof line, f); ln++) {
-    const char *decl = pp_xml_declaration(line);
-    if (decl) {
-      st = pp_fail_at(err, PP_ERR_FORMAT, __FILE__, __LINE__,
-                      "%s line %d: markup declaration '%.12s': DOCTYPE and ENTITY declarations are not "
-                      "read (pawproj expands no entity; VASP writes none)",
-                      path, ln, decl);
-      break;
-    }
+    st = pp_xml_refuse_declaration(line, path, ln, err);
+    if (st != PP_OK) break;
     if (strstr(line, "<incar>")) in_incar = 1;
     if (strstr(line, "</incar>")) in_incar = 0, incar_done = 1;
     if (strstr(line, "<calculation>")) break;

@@ -123,3 +123,13 @@ const char *pp_xml_declaration(const char *text) {
   }
   return NULL;
 }
+
+pp_status pp_xml_refuse_declaration(const char *text, const char *path, int first_line, pp_err *err) {
+  const char *decl = pp_xml_declaration(text);
+  if (decl)
+    PP_FAIL(err, PP_ERR_FORMAT,
+            "%s line %d: markup declaration '%.12s': DOCTYPE and ENTITY declarations are not read "
+            "(pawproj expands no entity; VASP writes none)",
+            path, first_line - 1 + pp_xml_line(text, decl), decl);
+  return PP_OK;
+}

@@ -38,6 +38,11 @@ pp_status pp_xml_numbers(const pp_xml_elem *e, double *out, int n,
  * as data; an unclosed comment or CDATA section ends the search. */
 const char *pp_xml_declaration(const char *text);
 
+/* PP_OK, or the error "PATH line N: markup declaration ..." for the first
+ * declaration in text (pp_xml_declaration), which starts at line
+ * first_line of the file PATH. For VASP's XML files, which carry none. */
+pp_status pp_xml_refuse_declaration(const char *text, const char *path, int first_line, pp_err *err);
+
 /* 1-based line number of position p in text. */
 int pp_xml_line(const char *text, const char *p);
 

@@ -43,6 +43,7 @@ static pp_status add_item(const pp_density_pass *p, pp_stage *sg, pp_rgrid *g, c
       *states += p->lay->brank == 0;
       PP_TRY(pp_state_fill_glist(g, wc, k, p->c + (int64_t)sp * npw, ae, cell,
                                  ae ? p->P + (size_t)sp * p->paw->nproj : NULL, 1, glist, err));
+#pragma omp parallel for schedule(static)
       for (ptrdiff_t i = 0; i < nloc; i++)
         ri[i] += w * (creal(g->buf[i]) * creal(g->buf[i]) + cimag(g->buf[i]) * cimag(g->buf[i]));
     }

@@ -196,17 +196,18 @@ static double rtab_at(const pp_rstable *t, int j, double r) {
   return (1 - f) * y[i] + f * y[i + 1];
 }
 
-/* After the transform, on my planes: buf(r) += √Ω e^{−ik·r} Σ_a Σ_i P_ai
- * Δφ^w_i(r − R_a − T) e^{−ik·T} over the images T whose sphere holds r (the
- * buffer holds √Ω e^{−ik·r} ψ until pp_state_fill scales it). */
+/* After the transform, on my planes: buf(r) += scale · √Ω e^{−ik·r} Σ_a
+ * Σ_i P_ai Δφ^w_i(r − R_a − T) e^{−ik·T} over the images T whose sphere
+ * holds r (the buffer holds scale · √Ω e^{−ik·r} ψ, scale = 1/√Ω). */
 static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, const pp_aeplan *ae,
-                                    const pp_structure *st, const double complex *P, double omega_bohr, pp_err *err) {
+                                    const pp_structure *st, const double complex *P, double omega_bohr, double scale,
+                                    pp_err *err) {
   const int *n = g->n;
   int *off = malloc(sizeof *off * (size_t)(st->natoms + 1));
   if (!off) PP_FAIL(err, PP_ERR_NOMEM, "out of memory");
   off[0] = 0;
   for (int a = 0; a < st->natoms; a++) off[a + 1] = off[a] + ae->data[st->type[a]]->nproj;
-  const double pref = sqrt(omega_bohr);
+  const double pref = sqrt(omega_bohr) * scale;
   /* Atoms in turn (their spheres do not overlap in one structure, but
    * images of one atom can meet in small cells: serial per atom keeps the
    * sums race-free; points inside a sphere in parallel). */
@@ -276,22 +277,19 @@ pp_status pp_state_fill_glist(pp_rgrid *g, const pp_wavecar *wc, int k, const do
                               const pp_aeplan *ae, const pp_structure *st, const double complex *P, int remove_phase,
                               const int (*m)[3], pp_err *err) {
   const int64_t npw = wc->npw[k];
-  PP_CALL(pp_rgrid_set_sphere(g, m, npw, c, pp_variant_is_gamma(wc->variant), wc->path, k, err));
-  const double omega_A = fabs(pp_lat_volume(wc->lattice));
-  pp_rgrid_backward(g);
-  if (ae) PP_CALL(add_reconstruction(g, wc, k, ae, st, P, omega_A / (PP_BOHR_A * PP_BOHR_A * PP_BOHR_A), err));
+  /* 1/√Ω goes with the coefficients and the reconstruction: no pass over
+   * the grid unless the Bloch phase is put back. */
+  const double omega_A = fabs(pp_lat_volume(wc->lattice)), scale = 1 / sqrt(omega_A);
+  PP_CALL(pp_rgrid_sphere_backward(g, m, npw, c, pp_variant_is_gamma(wc->variant), scale, wc->path, k, err));
+  if (ae) PP_CALL(add_reconstruction(g, wc, k, ae, st, P, omega_A / (PP_BOHR_A * PP_BOHR_A * PP_BOHR_A), scale, err));
+  if (remove_phase) return PP_OK;
   const int *n = g->n;
-  const double scale = 1 / sqrt(omega_A);
   const ptrdiff_t nloc = pp_rgrid_local(g);
 #pragma omp parallel for schedule(static)
   for (ptrdiff_t idx = 0; idx < nloc; idx++) {
-    double complex ph = scale;
-    if (!remove_phase) {
-      const int x = (int)(idx % n[0]), y = (int)((idx / n[0]) % n[1]), z = (int)(idx / ((ptrdiff_t)n[0] * n[1]) + g->z0);
-      const double arg = 2 * M_PI * (wc->kfrac[k][0] * x / n[0] + wc->kfrac[k][1] * y / n[1] + wc->kfrac[k][2] * z / n[2]);
-      ph *= CMPLX(cos(arg), sin(arg));
-    }
-    g->buf[idx] *= ph;
+    const int x = (int)(idx % n[0]), y = (int)((idx / n[0]) % n[1]), z = (int)(idx / ((ptrdiff_t)n[0] * n[1]) + g->z0);
+    const double arg = 2 * M_PI * (wc->kfrac[k][0] * x / n[0] + wc->kfrac[k][1] * y / n[1] + wc->kfrac[k][2] * z / n[2]);
+    g->buf[idx] *= CMPLX(cos(arg), sin(arg));
   }
   return PP_OK;
 }

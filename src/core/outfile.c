@@ -9,8 +9,13 @@
 #include <sys/stat.h>
 
 int pp_outfile_is_stream(const char *path) {
-  if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) return 1;
   struct stat st;
+  /* /dev/stdout and /proc/self/fd/N are links that stat() may resolve to
+   * the regular file stdout was redirected to; writing through them must
+   * not become a rename in /dev. A file of a file system mounted there
+   * (/dev/shm, a common node-local scratch) is an ordinary output. */
+  if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6))
+    if (lstat(path, &st) == 0 && (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) && !S_ISDIR(st.st_mode)) return 1;
   return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 

@@ -9,8 +9,7 @@
  * slow page-fault rate (docs/performance.md, "Real space").
  *
  * Same numbers as before, bit for bit: the weights are computed by the same
- * expressions, the FFT is pp_rgrid's (FFTW_ESTIMATE on an fftw_malloc
- * buffer), the bands are blocked as before (RS_BLOCK, RS_BLOCK_BYTES) so
+ * expressions, the FFT is pp_rgrid's, the bands are blocked as before (RS_BLOCK, RS_BLOCK_BYTES) so
  * every ZGEMM has the shape it had.
  */
 #include <math.h>
@@ -376,11 +375,10 @@ pp_status pp_rsplan_apply(pp_rsplan *p, const double complex *C, int nb, int64_t
     const int nbb = nb - b0 < block ? nb - b0 : block, ncol = nbb * ns;
     for (int c = 0; c < ncol; c++) { /* column c = (band b0 + c / ns, spinor c % ns) */
       const int b = b0 + c / ns, s = c % ns;
-      PP_CALL(pp_rgrid_set_sphere(&p->grid, (const int(*)[3])p->m, npw, C + (int64_t)b * ld + (int64_t)s * npw,
-                                  p->gamma, p->path, p->k, err));
-      /* No site to project here: the call above still checked the grid. */
-      if (p->maxproj == 0) return PP_OK;
-      pp_rgrid_backward(&p->grid);
+      /* No site to project here: the grid is still checked. */
+      if (p->maxproj == 0) return pp_rgrid_check_sphere(&p->grid, (const int(*)[3])p->m, npw, p->path, p->k, err);
+      PP_CALL(pp_rgrid_sphere_backward(&p->grid, (const int(*)[3])p->m, npw, C + (int64_t)b * ld + (int64_t)s * npw,
+                                       p->gamma, 1.0, p->path, p->k, err));
       if (p->whole) {
         memcpy(p->G + (size_t)c * N, g->buf, sizeof *p->G * (size_t)N);
         continue;

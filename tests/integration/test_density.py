@@ -113,10 +113,17 @@ with tempfile.TemporaryDirectory() as tmp:
     for nranks in (1, 2, 4):
         _, path = density(tmp, "r%d" % nranks, ["--grid", "24,24,30"], nranks)
         files.append(path)
+    # One k-point group: every state on a grid split in z-slabs over 2
+    # and 4 ranks (the default layout above gives each rank whole
+    # k-points and grids).
+    for nranks in (2, 4):
+        _, path = density(tmp, "s%d" % nranks, ["--grid", "24,24,30", "--kgroups", "1"], nranks)
+        files.append(path)
     texts = [open(p).read() for p in files]
     arrays = [h5py.File(p + ".h5", "r")["density"][0] for p in files]
-    c.check(texts[0] == texts[1] == texts[2] and all(np.array_equal(arrays[0], a) for a in arrays[1:]),
-            "1, 2 and 4 ranks: VASP files and HDF5 densities identical bit for bit")
+    c.check(all(t == texts[0] for t in texts[1:]) and all(np.array_equal(arrays[0], a) for a in arrays[1:]),
+            "1, 2 and 4 ranks, whole grids and z-slabs (--kgroups 1): VASP files and HDF5 densities identical "
+            "bit for bit")
     n, v = readvol(files[0])
     # Cheap consistency check only (one array, two writers); the values
     # of both files are checked against numpy above.

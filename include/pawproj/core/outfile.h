@@ -23,8 +23,9 @@ typedef struct pp_outfile {
 } pp_outfile;
 
 /* 1 if path names a stream rather than a file to replace: it exists and is
- * not a regular file (after following links), or it lies under /dev/ or
- * /proc/. */
+ * not a regular file (after following links), or it is a link or a
+ * non-regular entry under /dev/ or /proc/ (/dev/stdout even when stdout
+ * is a file). A new or regular file under /dev/shm is not a stream. */
 int pp_outfile_is_stream(const char *path);
 
 pp_status pp_outfile_open(const char *path, pp_outfile *o, pp_err *err);

@@ -218,7 +218,7 @@ static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, co
     pp_rgrid_sphere_box(n, wc->lattice, st->frac[a], t->rmax, lo, hi);
     const int ny = hi[1] - lo[1] + 1, nx = hi[0] - lo[0] + 1;
     for (int z = lo[2]; z <= hi[2]; z++) {
-      const int wz = ((z % n[2]) + n[2]) % n[2];
+      const int wz = pp_rgrid_wrap(z, n[2]);
       if (wz < g->z0 || wz >= g->z0 + g->nzl) continue;
       /* Distinct (x, y) are distinct points unless the sphere spans a whole period. */
 #pragma omp parallel for schedule(static) if (nx <= n[0] && ny <= n[1])
@@ -246,7 +246,7 @@ static pp_status add_reconstruction(pp_rgrid *g, const pp_wavecar *wc, int k, co
          * projections carry e^{−ik·T}; with the buffer's e^{−ik·r_wrapped}
          * the phase is e^{−ik·r} of the unwrapped point. */
         const double arg = -2 * M_PI * (wc->kfrac[k][0] * f[0] + wc->kfrac[k][1] * f[1] + wc->kfrac[k][2] * f[2]);
-        const int wx = ((x % n[0]) + n[0]) % n[0], wy = ((y % n[1]) + n[1]) % n[1];
+        const int wx = pp_rgrid_wrap(x, n[0]), wy = pp_rgrid_wrap(y, n[1]);
         g->buf[((size_t)(wz - g->z0) * n[1] + (size_t)wy) * n[0] + (size_t)wx] += pref * val * CMPLX(cos(arg), sin(arg));
       }
     }

@@ -15,7 +15,7 @@ int pp_outfile_is_stream(const char *path) {
    * not become a rename in /dev. A file of a file system mounted there
    * (/dev/shm, a common node-local scratch) is an ordinary output. */
   if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6))
-    if (lstat(path, &st) == 0 && (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) && !S_ISDIR(st.st_mode)) return 1;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return 1; /* a link counts too */
   return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 

@@ -178,8 +178,6 @@ static pp_status plan_box(pp_rgrid *g, int hx, int hy, pp_err *err) {
   return PP_OK;
 }
 
-static int wrap(int i, int n) { return ((i % n) + n) % n; }
-
 /* One batch of y-rows [y_lo, y_lo + rows) of the box: its z-columns from
  * the coefficients, transformed along z, then my planes' values stored at
  * their (x, y) in the slab. */
@@ -196,14 +194,14 @@ static void column_batch(pp_rgrid *g, const int (*m)[3], int64_t npw, const doub
       const int yb = sign * m[i][1] + hy - y_lo;
       if (yb < 0 || yb >= rows) continue;
       const size_t s = (size_t)yb * w + (size_t)(sign * m[i][0] + hx);
-      col[s * n[2] + (size_t)wrap(sign * m[i][2], n[2])] += sign > 0 ? v : conj(v);
+      col[s * n[2] + (size_t)pp_rgrid_wrap(sign * m[i][2], n[2])] += sign > 0 ? v : conj(v);
     }
   }
   fftw_execute(plan);
   for (int yb = 0; yb < rows; yb++) {
-    const int y = wrap(y_lo + yb - hy, n[1]);
+    const int y = pp_rgrid_wrap(y_lo + yb - hy, n[1]);
     for (int xb = 0; xb < w; xb++) {
-      const int x = wrap(xb - hx, n[0]);
+      const int x = pp_rgrid_wrap(xb - hx, n[0]);
       const double complex *src = col + ((size_t)yb * w + xb) * n[2] + g->z0;
       for (ptrdiff_t l = 0; l < g->nzl; l++) g->buf[((size_t)l * n[1] + y) * n[0] + x] = src[l];
     }
@@ -219,7 +217,7 @@ static void finish_plane(const pp_rgrid *g, ptrdiff_t l, double complex *sc) {
   double complex *dst = g->buf + (size_t)l * pn;
   memset(sc, 0, sizeof *sc * pn);
   for (int yb = -hy; yb <= hy; yb++) {
-    const size_t row = (size_t)wrap(yb, n[1]) * n[0];
+    const size_t row = (size_t)pp_rgrid_wrap(yb, n[1]) * n[0];
     memcpy(sc + row, dst + row, sizeof *sc * (size_t)(hx + 1));
     if (hx) memcpy(sc + row + n[0] - hx, dst + row + n[0] - hx, sizeof *sc * (size_t)hx);
   }

@@ -8,9 +8,10 @@
  * even once per k-point the fresh buffers were first-touched at this VM's
  * slow page-fault rate (docs/performance.md, "Real space").
  *
- * Same numbers as before, bit for bit: the weights are computed by the same
- * expressions, the FFT is pp_rgrid's, the bands are blocked as before (RS_BLOCK, RS_BLOCK_BYTES) so
- * every ZGEMM has the shape it had.
+ * The plan changed no number when it was introduced: the weights are
+ * computed by the same expressions, the FFT is pp_rgrid's, the bands are
+ * blocked as before (RS_BLOCK, RS_BLOCK_BYTES) so every ZGEMM has the
+ * shape it had.
  */
 #include <math.h>
 #include <stdio.h>
@@ -209,7 +210,7 @@ static void site_points(const pp_rsplan *p, int a, const pp_wavecar *wc, int k, 
           for (int v = 0; v < 3; v++) u[v] = dv[v] / dist;
         const double arg = 2 * M_PI * (wc->kfrac[k][0] * f[0] + wc->kfrac[k][1] * f[1] + wc->kfrac[k][2] * f[2]);
         const double complex ph = pref * CMPLX(cos(arg), sin(arg));
-        const int wx = ((x % n[0]) + n[0]) % n[0], wy = ((y % n[1]) + n[1]) % n[1], wz = ((z % n[2]) + n[2]) % n[2];
+        const int wx = pp_rgrid_wrap(x, n[0]), wy = pp_rgrid_wrap(y, n[1]), wz = pp_rgrid_wrap(z, n[2]);
         sp->idx[sp->npts] = wx + (int64_t)n[0] * (wy + (int64_t)n[1] * wz);
         double complex *w = sp->W + (size_t)sp->npts * d->nproj;
         /* Channels share the spline segment and l: Y_lm once per l (the

@@ -84,10 +84,10 @@ size_t pp_rgrid_slab_bytes(ptrdiff_t alloc);
 
 /* buf := scale · Σ_m c_m e^{2πi m·r} on my planes for the plane-wave
  * coefficients c (npw, Miller indices m); the scale is applied to the
- * coefficients, which costs no pass over the grid. Gamma-only files store √2·c(G) on half the
- * sphere: unfolded here to c(G) and c(−G) = c(G)*. Not collective (every
- * rank of comm passes the same state). Fails (naming path and k-point) if
- * an index does not fit the grid. */
+ * coefficients, which costs no pass over the grid. Gamma-only files store
+ * √2·c(G) on half the sphere: unfolded here to c(G) and c(−G) = c(G)*.
+ * Not collective (every rank of comm passes the same state). Fails
+ * (naming path and k-point) if an index does not fit the grid. */
 pp_status pp_rgrid_sphere_backward(pp_rgrid *g, const int (*m)[3], int64_t npw, const double complex *c, int gamma,
                                    double scale, const char *path, int k, pp_err *err);
 
@@ -100,6 +100,9 @@ pp_status pp_rgrid_check_sphere(const pp_rgrid *g, const int (*m)[3], int64_t np
  * cell (Å); one point of margin on each side. */
 void pp_rgrid_sphere_box(const int n[3], const double lattice[3][3], const double frac[3], double r_bohr, int lo[3],
                          int hi[3]);
+
+/* Index i of a periodic axis of n points, wrapped into 0..n−1. */
+static inline int pp_rgrid_wrap(int i, int n) { return ((i % n) + n) % n; }
 
 /* Points in my slab. */
 static inline ptrdiff_t pp_rgrid_local(const pp_rgrid *g) { return g->nzl * g->n[1] * g->n[0]; }
